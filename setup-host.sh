@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Prepares a Debian 12 host to run a Greenhouse cell, as root. Idempotent: run it as often as you
+# like. Installs the host packages, builds the helper binaries from src/main/c and the default
+# busybox root filesystem.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+state="${GREENHOUSE_STATE_DIR:-/var/lib/greenhouse}"
+
+if [ "$(id -u)" != 0 ]; then
+  echo "setup-host.sh must run as root (it mounts, creates cgroups and runs runc)" >&2
+  exit 1
+fi
+
+need=()
+for pair in runc:runc crun:crun busybox:busybox-static iptables:iptables ip:iproute2 nsenter:util-linux \
+            gcc:gcc mvn:maven java:openjdk-17-jdk-headless tar:tar curl:curl; do
+  cmd="${pair%%:*}"; pkg="${pair##*:}"
+  command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
+done
+[ -f /usr/lib/x86_64-linux-gnu/libc.a ] || [ -f /usr/lib/aarch64-linux-gnu/libc.a ] || need+=(libc6-dev)
+# busybox may come from the dynamic package; the rootfs needs the static one.
+if ! file -L "$(command -v busybox 2>/dev/null || echo /nonexistent)" 2>/dev/null | grep -q static; then
+  dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
+fi
+command -v file >/dev/null 2>&1 || need+=(file)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# Helper binaries, built from this repository's own C sources.
+mkdir -p "$state/bin"
+for src in "$here"/src/main/c/*.c; do
+  name="$(basename "$src" .c)"
+  out="$state/bin/$name"
+  if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
+    gcc -static -O2 -Wall -Werror -o "$out.tmp" "$src"
+    mv "$out.tmp" "$out"
+  fi
+done
+
+"$here/src/main/rootfs/build-busybox-rootfs.sh" "$state/rootfs/busybox"
+echo "host ready: helpers in $state/bin, default rootfs in $state/rootfs/busybox"

@@ -1,0 +1,132 @@
+package io.greenhouse.api;
+
+import io.greenhouse.api.wire.BandwidthLimitsJson;
+import io.greenhouse.api.wire.BindMountJson;
+import io.greenhouse.api.wire.CapacityJson;
+import io.greenhouse.api.wire.ContainerInfoJson;
+import io.greenhouse.api.wire.ContainerSpecJson;
+import io.greenhouse.api.wire.CpuLimitsJson;
+import io.greenhouse.api.wire.DiskLimitsJson;
+import io.greenhouse.api.wire.ImageRefJson;
+import io.greenhouse.api.wire.LimitsJson;
+import io.greenhouse.api.wire.MemoryLimitsJson;
+import io.greenhouse.api.wire.PidLimitsJson;
+import io.greenhouse.backend.BindMount;
+import io.greenhouse.backend.Capacity;
+import io.greenhouse.backend.ContainerInfo;
+import io.greenhouse.backend.ContainerSpec;
+import io.greenhouse.backend.GardenException;
+import io.greenhouse.backend.ImageRef;
+import io.greenhouse.backend.ResourceLimits;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Translates between Garden's wire JSON and the backend's types. */
+public final class WireMapper {
+    private WireMapper() {
+    }
+
+    public static ContainerSpec toSpec(ContainerSpecJson json) {
+        if (json.netIn() != null && !json.netIn().isEmpty()
+                || json.netOutRules() != null && !json.netOutRules().isEmpty()) {
+            throw new GardenException("netin and netout_rules are not supported by this cell yet");
+        }
+        ImageRef image = image(json.rootfs(), json.image());
+        List<BindMount> mounts = json.bindMounts() == null ? List.of()
+                : json.bindMounts().stream().map(WireMapper::bindMount).toList();
+        return new ContainerSpec(
+                json.handle(),
+                Duration.ofNanos(nonNegative(json.graceTime(), "grace_time")),
+                image,
+                mounts,
+                json.network(),
+                json.properties(),
+                json.env(),
+                Boolean.TRUE.equals(json.privileged()),
+                limits(json.limits()));
+    }
+
+    /** image.uri wins over the older rootfs field, as in Guardian. */
+    static ImageRef image(String rootfs, ImageRefJson image) {
+        if (image != null && image.uri() != null && !image.uri().isEmpty()) {
+            return new ImageRef(image.uri(), image.username(), image.password());
+        }
+        return new ImageRef(rootfs, image == null ? "" : image.username(), image == null ? "" : image.password());
+    }
+
+    static BindMount bindMount(BindMountJson json) {
+        int mode = json.mode() == null ? 0 : json.mode();
+        int origin = json.origin() == null ? 0 : json.origin();
+        if (mode != 0 && mode != 1) {
+            throw new GardenException("bind mount mode must be 0 (ro) or 1 (rw), not " + mode);
+        }
+        if (origin != 0 && origin != 1) {
+            throw new GardenException("bind mount origin must be 0 (host) or 1 (container), not " + origin);
+        }
+        return new BindMount(json.srcPath(), json.dstPath(), mode == 1, origin == 1);
+    }
+
+    static ResourceLimits limits(LimitsJson json) {
+        if (json == null) {
+            return ResourceLimits.NONE;
+        }
+        CpuLimitsJson cpu = json.cpu();
+        DiskLimitsJson disk = json.disk();
+        BandwidthLimitsJson bw = json.bandwidth();
+        return new ResourceLimits(
+                json.memory() == null ? 0 : nonNegative(json.memory().limitInBytes(), "memory limit"),
+                cpu == null ? 0 : nonNegative(cpu.limitInShares(), "cpu shares"),
+                cpu == null ? 0 : nonNegative(cpu.weight(), "cpu weight"),
+                json.pid() == null ? 0 : nonNegative(json.pid().max(), "pid limit"),
+                disk == null ? ResourceLimits.DiskLimits.NONE : new ResourceLimits.DiskLimits(
+                        nonNegative(disk.inodeSoft(), "inode_soft"), nonNegative(disk.inodeHard(), "inode_hard"),
+                        nonNegative(disk.byteSoft(), "byte_soft"), nonNegative(disk.byteHard(), "byte_hard"),
+                        disk.scope() != null && disk.scope() == 1),
+                bw == null ? 0 : nonNegative(bw.rate(), "bandwidth rate"),
+                bw == null ? 0 : nonNegative(bw.burst(), "bandwidth burst"));
+    }
+
+    private static long nonNegative(Long value, String what) {
+        if (value == null) {
+            return 0;
+        }
+        if (value < 0) {
+            throw new GardenException(what + " must not be negative");
+        }
+        return value;
+    }
+
+    public static ContainerInfoJson info(ContainerInfo info) {
+        return new ContainerInfoJson(info.state(), info.events(), info.hostIp(), info.containerIp(), "",
+                info.externalIp(), info.containerPath(), info.processIds(), info.properties(),
+                info.mappedPorts().stream()
+                        .map(p -> new ContainerInfoJson.PortMappingJson(p.hostPort(), p.containerPort()))
+                        .toList());
+    }
+
+    public static CapacityJson capacity(Capacity c) {
+        return new CapacityJson(c.memoryInBytes(), c.diskInBytes(), c.schedulableDiskInBytes(), c.maxContainers());
+    }
+
+    public static MemoryLimitsJson memory(ResourceLimits l) {
+        return new MemoryLimitsJson(l.memoryBytes());
+    }
+
+    public static CpuLimitsJson cpu(ResourceLimits l) {
+        return new CpuLimitsJson(l.cpuWeight(), l.cpuShares());
+    }
+
+    public static PidLimitsJson pid(ResourceLimits l) {
+        return new PidLimitsJson(l.pidsMax());
+    }
+
+    public static BandwidthLimitsJson bandwidth(ResourceLimits l) {
+        return new BandwidthLimitsJson(l.bandwidthRate(), l.bandwidthBurst());
+    }
+
+    public static DiskLimitsJson disk(ResourceLimits l) {
+        ResourceLimits.DiskLimits d = l.disk();
+        return new DiskLimitsJson(d.inodeSoft(), d.inodeHard(), d.byteSoft(), d.byteHard(), d.exclusive() ? 1 : 0);
+    }
+}

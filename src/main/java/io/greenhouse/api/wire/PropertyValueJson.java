@@ -1,0 +1,6 @@
+package io.greenhouse.api.wire;
+
+import jakarta.json.bind.annotation.JsonbProperty;
+
+public record PropertyValueJson(@JsonbProperty("value") String value) {
+}

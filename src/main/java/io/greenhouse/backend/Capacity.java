@@ -1,0 +1,4 @@
+package io.greenhouse.backend;
+
+public record Capacity(long memoryInBytes, long diskInBytes, long schedulableDiskInBytes, long maxContainers) {
+}

@@ -1,0 +1,143 @@
+package io.greenhouse.backend;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A live container as the API sees it. Its metadata is written to the depot on every change, so
+ * what a client set survives a restart.
+ */
+public final class Container {
+    private final Path directory;
+    private final ContainerStore store;
+    private final ContainerRuntime runtime;
+    private final GraceTimeReaper reaper;
+    private final ProcessTable processes;
+    private final Duration stopTimeout;
+    private ContainerRecord record;
+
+    Container(ContainerRecord record, Path directory, ContainerStore store, ContainerRuntime runtime,
+              GraceTimeReaper reaper, ProcessTable processes, Duration stopTimeout) {
+        this.record = record;
+        this.directory = directory;
+        this.store = store;
+        this.runtime = runtime;
+        this.reaper = reaper;
+        this.processes = processes;
+        this.stopTimeout = stopTimeout;
+    }
+
+    public String handle() {
+        return record.handle();
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public synchronized ContainerRecord record() {
+        return record;
+    }
+
+    public ContainerInfo info() {
+        ContainerRecord r = record();
+        return new ContainerInfo(
+                r.stopped() ? "stopped" : "active",
+                List.of(),
+                "", "", "",
+                directory.toString(),
+                processes.runningIds(handle()),
+                r.properties(),
+                List.of());
+    }
+
+    /**
+     * Stops every process but the container's init, as Guardian does: SIGTERM, then SIGKILL for
+     * whatever is left after the stop timeout (or SIGKILL at once). The container stays until
+     * destroyed, in state "stopped".
+     */
+    public void stop(boolean kill) {
+        int init = runtime.state(handle()).pid();
+        signalAllBut(init, kill);
+        if (!kill && !waitForOnly(init, stopTimeout)) {
+            signalAllBut(init, true);
+            waitForOnly(init, Duration.ofSeconds(5));
+        }
+        update(record().withStopped(true));
+    }
+
+    private void signalAllBut(int init, boolean kill) {
+        for (int pid : runtime.pids(handle())) {
+            if (pid != init) {
+                ProcessHandle.of(pid).ifPresent(p -> {
+                    if (kill) {
+                        p.destroyForcibly();
+                    } else {
+                        p.destroy();
+                    }
+                });
+            }
+        }
+    }
+
+    private boolean waitForOnly(int init, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (runtime.pids(handle()).stream().allMatch(p -> p == init)) {
+                return true;
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    public Map<String, String> properties() {
+        return record().properties();
+    }
+
+    public String property(String key) {
+        String value = record().properties().get(key);
+        if (value == null) {
+            throw new GardenException("No such property: " + key);
+        }
+        return value;
+    }
+
+    public synchronized void setProperty(String key, String value) {
+        Map<String, String> props = new HashMap<>(record.properties());
+        props.put(key, value == null ? "" : value);
+        update(record.withProperties(props));
+    }
+
+    public synchronized void removeProperty(String key) {
+        if (!record.properties().containsKey(key)) {
+            throw new GardenException("No such property: " + key);
+        }
+        Map<String, String> props = new HashMap<>(record.properties());
+        props.remove(key);
+        update(record.withProperties(props));
+    }
+
+    public synchronized void setGraceTime(Duration graceTime) {
+        update(record.withGraceTime(graceTime));
+        reaper.setGraceTime(handle(), graceTime);
+    }
+
+    public ResourceLimits limits() {
+        return record().spec().limits();
+    }
+
+    private synchronized void update(ContainerRecord changed) {
+        store.save(changed);
+        record = changed;
+    }
+}

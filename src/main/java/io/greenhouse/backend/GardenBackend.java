@@ -1,0 +1,268 @@
+package io.greenhouse.backend;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The Garden backend: creates, finds and destroys containers by orchestrating the depot, the root
+ * filesystem, the OCI runtime and the process table. The API layer knows only this class.
+ */
+public final class GardenBackend {
+    private static final Logger LOG = Logger.getLogger(GardenBackend.class.getName());
+
+    private final ContainerStore store;
+    private final RootfsProvider rootfs;
+    private final ContainerRuntime runtime;
+    private final ProcessTable processes;
+    private final HostCapacity host;
+    private final CellSettings settings;
+    private final GraceTimeReaper reaper;
+
+    /** Live containers by handle. A handle being created or destroyed is held in {@link #busy}. */
+    private final Map<String, Container> containers = new ConcurrentHashMap<>();
+    private final Map<String, String> busy = new ConcurrentHashMap<>();
+    private volatile boolean ready;
+
+    public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
+                         ProcessTable processes, HostCapacity host, CellSettings settings, Clock clock) {
+        this.store = store;
+        this.rootfs = rootfs;
+        this.runtime = runtime;
+        this.processes = processes;
+        this.host = host;
+        this.settings = settings;
+        this.reaper = new GraceTimeReaper(clock);
+    }
+
+    public void ping() {
+        if (!ready) {
+            throw new ServiceUnavailableException("greenhouse is starting: containers are being reloaded");
+        }
+    }
+
+    public Capacity capacity() {
+        long disk = host.diskBytes();
+        return new Capacity(host.memoryBytes(), disk, disk, settings.maxContainers());
+    }
+
+    public Container create(ContainerSpec requested) {
+        String handle = requested.handle() == null || requested.handle().isEmpty()
+                ? Handles.generate() : Handles.validate(requested.handle());
+        ContainerSpec spec = requested.withHandle(handle);
+        if (spec.graceTime().isZero()) {
+            spec = spec.withGraceTime(settings.defaultGraceTime());
+        }
+        if (containers.containsKey(handle) || busy.putIfAbsent(handle, "creating") != null) {
+            throw new GardenException("Handle '" + handle + "' already in use");
+        }
+        try {
+            if (containers.containsKey(handle)) {
+                throw new GardenException("Handle '" + handle + "' already in use");
+            }
+            if (containers.size() >= settings.maxContainers()) {
+                throw new GardenException("max containers reached");
+            }
+            Container container = build(spec);
+            containers.put(handle, container);
+            reaper.track(handle, spec.graceTime());
+            return container;
+        } finally {
+            busy.remove(handle, "creating");
+        }
+    }
+
+    private Container build(ContainerSpec spec) {
+        String handle = spec.handle();
+        Path directory = store.create(handle);
+        try {
+            RootfsProvider.Rootfs fs = rootfs.create(handle, spec.image(), directory);
+            ContainerRecord record = new ContainerRecord(spec, spec.properties(), spec.graceTime(),
+                    java.time.Instant.now(), fs.env(), false);
+            store.save(record);
+            runtime.start(new ContainerPlan(handle, hostname(handle), directory, fs.path(),
+                    mergeEnv(fs.env(), spec.env()), spec.bindMounts(), spec.limits(), spec.privileged()));
+            return newContainer(record, directory);
+        } catch (RuntimeException e) {
+            cleanUp(handle);
+            throw e;
+        }
+    }
+
+    /** Image env first, then the spec's; a later entry for the same name wins. */
+    static List<String> mergeEnv(List<String> base, List<String> overrides) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        for (List<String> list : List.of(base, overrides)) {
+            for (String entry : list) {
+                int eq = entry.indexOf('=');
+                merged.put(eq < 0 ? entry : entry.substring(0, eq), entry);
+            }
+        }
+        return List.copyOf(merged.values());
+    }
+
+    /** Linux host names are short; like Guardian, long handles keep their (more unique) tail. */
+    static String hostname(String handle) {
+        return handle.length() > 49 ? handle.substring(handle.length() - 49) : handle;
+    }
+
+    public Container lookup(String handle) {
+        Container c = handle == null ? null : containers.get(handle);
+        if (c == null) {
+            throw new ContainerNotFoundException(handle);
+        }
+        reaper.touch(handle);
+        return c;
+    }
+
+    /** Keeps the grace-time clock still while a client is using the container. */
+    public GraceTimeReaper.Activity activity(String handle) {
+        return reaper.hold(handle);
+    }
+
+    public void destroy(String handle) {
+        if (handle == null || !containers.containsKey(handle)) {
+            throw new ContainerNotFoundException(handle);
+        }
+        if (busy.putIfAbsent(handle, "destroying") != null) {
+            throw new GardenException("container already being destroyed");
+        }
+        try {
+            if (!containers.containsKey(handle)) {
+                throw new ContainerNotFoundException(handle);
+            }
+            reaper.forget(handle);
+            cleanUp(handle);
+            containers.remove(handle);
+        } finally {
+            busy.remove(handle, "destroying");
+        }
+    }
+
+    /** Removes every trace of a container; each step tolerates the ones before having failed. */
+    private void cleanUp(String handle) {
+        List<RuntimeException> failures = new ArrayList<>();
+        Path directory = store.directory(handle);
+        runStep(failures, () -> runtime.delete(handle));
+        runStep(failures, () -> processes.forget(handle));
+        runStep(failures, () -> rootfs.destroy(handle, directory));
+        if (failures.isEmpty()) {
+            runStep(failures, () -> store.remove(handle));
+        }
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.get(0);
+            failures.stream().skip(1).forEach(first::addSuppressed);
+            throw new GardenException("destroying " + handle + ": " + first.getMessage(), first);
+        }
+    }
+
+    private static void runStep(List<RuntimeException> failures, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+    }
+
+    public List<String> handles(Map<String, String> filter) {
+        return containers.values().stream()
+                .filter(c -> matches(c.properties(), filter))
+                .map(Container::handle)
+                .sorted()
+                .toList();
+    }
+
+    static boolean matches(Map<String, String> properties, Map<String, String> filter) {
+        return filter.entrySet().stream().allMatch(e -> e.getValue().equals(properties.get(e.getKey())));
+    }
+
+    public <T> Map<String, Result<T>> bulk(List<String> handles, Function<Container, T> read) {
+        Map<String, Result<T>> out = new LinkedHashMap<>();
+        for (String handle : handles) {
+            try {
+                out.put(handle, Result.of(read.apply(lookup(handle))));
+            } catch (GardenException e) {
+                out.put(handle, Result.failed(e));
+            } catch (RuntimeException e) {
+                out.put(handle, Result.failed(new GardenException(String.valueOf(e.getMessage()), e)));
+            }
+        }
+        return out;
+    }
+
+    /** One entry of a bulk answer: a value or the error for that handle. */
+    public record Result<T>(T value, GardenException error) {
+        static <T> Result<T> of(T value) {
+            return new Result<>(value, null);
+        }
+
+        static <T> Result<T> failed(GardenException error) {
+            return new Result<>(null, error);
+        }
+    }
+
+    /**
+     * Brings back the containers of a previous run of the server: those whose init still runs are
+     * served again, grace-time clocks restarting now; the leftovers of the rest are removed.
+     */
+    public void reload() {
+        for (ContainerRecord record : store.loadAll()) {
+            String handle = record.handle();
+            if (runtime.state(handle).running()) {
+                containers.put(handle, newContainer(record, store.directory(handle)));
+                reaper.track(handle, record.graceTime());
+                LOG.info(() -> "reloaded container " + handle);
+            } else {
+                LOG.warning(() -> "container " + handle + " is no longer running; removing what is left of it");
+                tryCleanUp(handle);
+            }
+        }
+        for (String handle : store.incomplete()) {
+            LOG.warning(() -> "removing incomplete container directory " + handle);
+            tryCleanUp(handle);
+        }
+        for (String handle : runtime.handles()) {
+            if (!containers.containsKey(handle)) {
+                LOG.warning(() -> "removing runtime container " + handle + " that the depot does not know");
+                tryCleanUp(handle);
+            }
+        }
+        ready = true;
+    }
+
+    private void tryCleanUp(String handle) {
+        try {
+            cleanUp(handle);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not clean up " + handle, e);
+        }
+    }
+
+    /** Destroys containers whose grace time ran out; called periodically. */
+    public void reapExpired() {
+        reaper.reap(handle -> {
+            try {
+                LOG.info(() -> "grace time of " + handle + " expired; destroying it");
+                destroy(handle);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not reap " + handle, e);
+            }
+        });
+    }
+
+    public void markUnready() {
+        ready = false;
+    }
+
+    private Container newContainer(ContainerRecord record, Path directory) {
+        return new Container(record, directory, store, runtime, reaper, processes, settings.stopTimeout());
+    }
+}

@@ -1,0 +1,21 @@
+package io.greenhouse.backend;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** Turns an image reference into a private, writable root filesystem for one container. */
+public interface RootfsProvider {
+
+    /** Mounts the container's root filesystem under its directory; on failure nothing is left. */
+    Rootfs create(String handle, ImageRef image, Path containerDirectory);
+
+    /** Unmounts and removes what {@link #create} made; safe to call when nothing (or part) exists. */
+    void destroy(String handle, Path containerDirectory);
+
+    /** The mounted root filesystem and the environment its image asks processes to get. */
+    record Rootfs(Path path, List<String> env) {
+        public Rootfs {
+            env = env == null ? List.of() : List.copyOf(env);
+        }
+    }
+}

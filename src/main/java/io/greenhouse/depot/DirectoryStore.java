@@ -1,0 +1,144 @@
+package io.greenhouse.depot;
+
+import io.greenhouse.backend.ContainerRecord;
+import io.greenhouse.backend.ContainerStore;
+import io.greenhouse.backend.GardenException;
+import io.greenhouse.backend.Handles;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * The depot on disk: {@code DEPOT/HANDLE/container.json} next to the container's bundle and root
+ * filesystem. Metadata is written to a temporary file and renamed, so a crash never leaves half a
+ * record.
+ */
+public final class DirectoryStore implements ContainerStore {
+    private static final Logger LOG = Logger.getLogger(DirectoryStore.class.getName());
+    static final String RECORD = "container.json";
+
+    private final Path depot;
+    private final RecordCodec codec;
+
+    public DirectoryStore(Path depot, RecordCodec codec) {
+        this.depot = depot;
+        this.codec = codec;
+        try {
+            Files.createDirectories(depot);
+        } catch (IOException e) {
+            throw new UncheckedIOException("creating depot " + depot, e);
+        }
+    }
+
+    @Override
+    public Path create(String handle) {
+        Path dir = directory(handle);
+        try {
+            Files.createDirectory(dir);
+            return dir;
+        } catch (FileAlreadyExistsException e) {
+            throw new GardenException("Handle '" + handle + "' already in use");
+        } catch (IOException e) {
+            throw new UncheckedIOException("creating " + dir, e);
+        }
+    }
+
+    @Override
+    public Path directory(String handle) {
+        return depot.resolve(Handles.validate(handle));
+    }
+
+    @Override
+    public void save(ContainerRecord record) {
+        Path dir = directory(record.handle());
+        Path tmp = dir.resolve(RECORD + ".tmp");
+        try {
+            Files.writeString(tmp, codec.encode(record));
+            try {
+                Files.move(tmp, dir.resolve(RECORD), StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, dir.resolve(RECORD), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("saving " + record.handle(), e);
+        }
+    }
+
+    @Override
+    public List<ContainerRecord> loadAll() {
+        List<ContainerRecord> records = new ArrayList<>();
+        for (Path dir : containerDirectories()) {
+            Path file = dir.resolve(RECORD);
+            if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    records.add(codec.decode(Files.readString(file)));
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "unreadable container record " + file, e);
+                }
+            }
+        }
+        return records;
+    }
+
+    @Override
+    public List<String> incomplete() {
+        List<String> handles = new ArrayList<>();
+        for (Path dir : containerDirectories()) {
+            if (!Files.isRegularFile(dir.resolve(RECORD), LinkOption.NOFOLLOW_LINKS)) {
+                handles.add(dir.getFileName().toString());
+            }
+        }
+        return handles;
+    }
+
+    private List<Path> containerDirectories() {
+        try (Stream<Path> s = Files.list(depot)) {
+            return s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                    .filter(p -> isHandle(p.getFileName().toString()))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("listing depot " + depot, e);
+        }
+    }
+
+    private static boolean isHandle(String name) {
+        try {
+            Handles.validate(name);
+            return true;
+        } catch (GardenException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void remove(String handle) {
+        Path dir = directory(handle);
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        // Nothing may still be mounted below: deleting through a live mount would delete the
+        // image or a bind-mounted host directory.
+        if (MountTable.anyMountUnder(dir)) {
+            throw new GardenException("refusing to remove " + dir + ": something is still mounted below it");
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            List<Path> paths = walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList();
+            for (Path p : paths) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("removing " + dir, e);
+        }
+    }
+}

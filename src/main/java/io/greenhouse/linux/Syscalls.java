@@ -1,0 +1,61 @@
+package io.greenhouse.linux;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Platform;
+import jnr.ffi.Runtime;
+
+/**
+ * Thin, checked wrappers over the system calls Greenhouse makes directly. Every OS call that Java
+ * cannot make lives here, so the rest of the code sees exceptions, not errno.
+ */
+public final class Syscalls {
+    public static final int MNT_DETACH = 2;
+    public static final int UMOUNT_NOFOLLOW = 8;
+    public static final long MS_RDONLY = 1;
+    public static final long MS_BIND = 4096;
+    public static final long MS_REC = 16384;
+    private static final int EINVAL = 22;
+    private static final int ENOENT = 2;
+
+    private final LibC libc;
+    private final Runtime runtime;
+
+    public Syscalls() {
+        this.libc = LibraryLoader.create(LibC.class).load(Platform.getNativePlatform().getStandardCLibraryName());
+        this.runtime = Runtime.getRuntime(libc);
+    }
+
+    public void mount(String source, String target, String fstype, long flags, String data) {
+        if (libc.mount(source, target, fstype, flags, data) != 0) {
+            throw failure("mount " + fstype + " on " + target);
+        }
+    }
+
+    /**
+     * Unmounts {@code target}; returns false when nothing was mounted there. Never follows a
+     * symlink at the target, so a container cannot redirect the unmount to a host path.
+     */
+    public boolean unmount(String target) {
+        if (libc.umount2(target, UMOUNT_NOFOLLOW) == 0) {
+            return true;
+        }
+        int errno = runtime.getLastError();
+        if (errno == EINVAL || errno == ENOENT) {
+            return false;
+        }
+        if (libc.umount2(target, UMOUNT_NOFOLLOW | MNT_DETACH) == 0) {
+            return true;
+        }
+        throw failure("unmount " + target);
+    }
+
+    public int lastErrno() {
+        return runtime.getLastError();
+    }
+
+    private IllegalStateException failure(String what) {
+        int errno = runtime.getLastError();
+        return new IllegalStateException(what + ": " + libc.strerror(errno)
+                + " (errno " + errno + ")");
+    }
+}

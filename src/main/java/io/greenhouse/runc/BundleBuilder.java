@@ -1,0 +1,170 @@
+package io.greenhouse.runc;
+
+import io.greenhouse.backend.BindMount;
+import io.greenhouse.backend.ContainerPlan;
+import io.greenhouse.backend.GardenException;
+import io.greenhouse.backend.ResourceLimits;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Translates a container plan into an OCI runtime config: namespaces, mounts, capabilities,
+ * cgroup limits and the init process every later process is exec'd beside.
+ */
+public final class BundleBuilder {
+    /** Where the init binary appears inside every container (as in Guardian). */
+    public static final String INIT_PATH = "/tmp/garden-init";
+
+    /** Guardian's capability set for unprivileged containers. */
+    static final List<String> UNPRIVILEGED_CAPS = List.of(
+            "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW",
+            "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
+            "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
+
+    static final List<String> PRIVILEGED_CAPS = List.of(
+            "CAP_AUDIT_CONTROL", "CAP_AUDIT_READ", "CAP_AUDIT_WRITE", "CAP_BLOCK_SUSPEND", "CAP_CHOWN",
+            "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_IPC_LOCK",
+            "CAP_IPC_OWNER", "CAP_KILL", "CAP_LEASE", "CAP_LINUX_IMMUTABLE", "CAP_MAC_ADMIN",
+            "CAP_MAC_OVERRIDE", "CAP_MKNOD", "CAP_NET_ADMIN", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+            "CAP_NET_RAW", "CAP_SETGID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_SETUID", "CAP_SYS_ADMIN",
+            "CAP_SYS_BOOT", "CAP_SYS_CHROOT", "CAP_SYS_MODULE", "CAP_SYS_NICE", "CAP_SYS_PACCT",
+            "CAP_SYS_PTRACE", "CAP_SYS_RAWIO", "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG",
+            "CAP_SYSLOG", "CAP_WAKE_ALARM");
+
+    static final List<String> MASKED_PATHS = List.of(
+            "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+            "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware");
+
+    static final List<String> READONLY_PATHS = List.of(
+            "/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+
+    private final Path initBinary;
+    private final String cgroupParent;
+
+    public BundleBuilder(Path initBinary, String cgroupParent) {
+        this.initBinary = initBinary;
+        this.cgroupParent = cgroupParent;
+    }
+
+    public String cgroupsPath(String handle) {
+        return "/" + cgroupParent + "/" + handle;
+    }
+
+    public JsonObject config(ContainerPlan plan) {
+        return Json.createObjectBuilder()
+                .add("ociVersion", "1.0.2")
+                .add("process", initProcess(plan))
+                .add("root", Json.createObjectBuilder().add("path", plan.rootfs().toString()).add("readonly", false))
+                .add("hostname", plan.hostname())
+                .add("mounts", mounts(plan))
+                .add("linux", linux(plan))
+                .build();
+    }
+
+    private JsonObjectBuilder initProcess(ContainerPlan plan) {
+        return Json.createObjectBuilder()
+                .add("terminal", false)
+                .add("user", Json.createObjectBuilder().add("uid", 0).add("gid", 0))
+                .add("args", Json.createArrayBuilder().add(INIT_PATH))
+                .add("env", strings(plan.env()))
+                .add("cwd", "/")
+                .add("capabilities", capabilities(plan.privileged()))
+                .add("noNewPrivileges", false);
+    }
+
+    public static JsonObjectBuilder capabilities(boolean privileged) {
+        JsonArrayBuilder caps = strings(privileged ? PRIVILEGED_CAPS : UNPRIVILEGED_CAPS);
+        JsonObjectBuilder b = Json.createObjectBuilder();
+        for (String set : List.of("bounding", "effective", "inheritable", "permitted", "ambient")) {
+            b.add(set, caps);
+        }
+        return b;
+    }
+
+    private JsonArrayBuilder mounts(ContainerPlan plan) {
+        JsonArrayBuilder m = Json.createArrayBuilder()
+                .add(mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")))
+                .add(mount("/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k")))
+                .add(mount("/dev/pts", "devpts", "devpts",
+                        List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5")))
+                .add(mount("/dev/shm", "shm", "tmpfs", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")))
+                .add(mount("/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev")))
+                .add(mount("/sys", "sysfs", "sysfs",
+                        plan.privileged() ? List.of("nosuid", "noexec", "nodev")
+                                : List.of("nosuid", "noexec", "nodev", "ro")))
+                .add(mount(INIT_PATH, initBinary.toString(), "bind", List.of("bind", "ro")));
+        for (BindMount b : plan.bindMounts()) {
+            m.add(bindMount(plan, b));
+        }
+        return m;
+    }
+
+    private static JsonObjectBuilder bindMount(ContainerPlan plan, BindMount b) {
+        if (b.destinationPath() == null || !b.destinationPath().startsWith("/")) {
+            throw new GardenException("bind mount destination must be an absolute path: " + b.destinationPath());
+        }
+        if (b.sourcePath() == null || !b.sourcePath().startsWith("/")) {
+            throw new GardenException("bind mount source must be an absolute path: " + b.sourcePath());
+        }
+        String source = b.fromContainer()
+                ? plan.rootfs().resolve(b.sourcePath().substring(1)).normalize().toString()
+                : b.sourcePath();
+        if (b.fromContainer() && !Path.of(source).startsWith(plan.rootfs())) {
+            throw new GardenException("bind mount source escapes the container: " + b.sourcePath());
+        }
+        return mount(b.destinationPath(), source, "bind",
+                List.of("bind", b.readWrite() ? "rw" : "ro", "rprivate"));
+    }
+
+    private static JsonObjectBuilder mount(String destination, String source, String type, List<String> options) {
+        return Json.createObjectBuilder()
+                .add("destination", destination)
+                .add("type", type)
+                .add("source", source)
+                .add("options", strings(options));
+    }
+
+    private JsonObjectBuilder linux(ContainerPlan plan) {
+        JsonArrayBuilder namespaces = Json.createArrayBuilder();
+        for (String ns : List.of("pid", "network", "ipc", "uts", "mount")) {
+            namespaces.add(Json.createObjectBuilder().add("type", ns));
+        }
+        JsonObjectBuilder linux = Json.createObjectBuilder()
+                .add("namespaces", namespaces)
+                .add("cgroupsPath", cgroupsPath(plan.handle()))
+                .add("resources", resources(plan.limits()));
+        if (!plan.privileged()) {
+            linux.add("maskedPaths", strings(MASKED_PATHS)).add("readonlyPaths", strings(READONLY_PATHS));
+        }
+        return linux;
+    }
+
+    static JsonObjectBuilder resources(ResourceLimits limits) {
+        JsonObjectBuilder r = Json.createObjectBuilder()
+                .add("devices", Json.createArrayBuilder()
+                        .add(Json.createObjectBuilder().add("allow", false).add("access", "rwm")));
+        if (limits.memoryBytes() > 0) {
+            r.add("memory", Json.createObjectBuilder()
+                    .add("limit", limits.memoryBytes())
+                    .add("swap", limits.memoryBytes()));
+        }
+        if (limits.effectiveCpuShares() > 0) {
+            r.add("cpu", Json.createObjectBuilder().add("shares", Math.max(2, limits.effectiveCpuShares())));
+        }
+        if (limits.pidsMax() > 0) {
+            r.add("pids", Json.createObjectBuilder().add("limit", limits.pidsMax()));
+        }
+        return r;
+    }
+
+    static JsonArrayBuilder strings(List<String> values) {
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        values.forEach(a::add);
+        return a;
+    }
+}

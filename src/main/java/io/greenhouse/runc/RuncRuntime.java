@@ -1,0 +1,164 @@
+package io.greenhouse.runc;
+
+import io.greenhouse.backend.ContainerPlan;
+import io.greenhouse.backend.ContainerRuntime;
+import io.greenhouse.backend.GardenException;
+import io.greenhouse.linux.HostCommand;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Drives an OCI runtime binary (runc by default; crun takes the same commands) with its state kept
+ * under a root directory of this cell's own, so the cell never touches other users' containers.
+ */
+public final class RuncRuntime implements ContainerRuntime {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final String binary;
+    private final Path root;
+    private final BundleBuilder bundles;
+
+    public RuncRuntime(String binary, Path root, BundleBuilder bundles) {
+        this.binary = binary;
+        this.root = root;
+        this.bundles = bundles;
+    }
+
+    public String binary() {
+        return binary;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public void start(ContainerPlan plan) {
+        Path bundle = plan.bundleDirectory();
+        try {
+            Files.writeString(bundle.resolve("config.json"), bundles.config(plan).toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing bundle of " + plan.handle(), e);
+        }
+        // Detached: runc exits once init runs. Init inherits runc's stdio, so that is /dev/null and
+        // a log file, never a pipe of the JVM's: init must not depend on this server staying up.
+        Path log = bundle.resolve("runc-run.log");
+        ProcessBuilder pb = new ProcessBuilder(binary, "--root", root.toString(), "run", "--detach",
+                "--bundle", bundle.toString(), "--pid-file", bundle.resolve("init.pid").toString(), plan.handle())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(log.toFile())
+                .redirectErrorStream(true);
+        int exit;
+        try {
+            Process p = pb.start();
+            if (!p.waitFor(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                exit = -1;
+            } else {
+                exit = p.exitValue();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting " + binary, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exit = -1;
+        }
+        if (exit != 0) {
+            String message = readQuietly(log);
+            delete(plan.handle());
+            throw new GardenException(binary + " run " + plan.handle() + " failed: " + message);
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            return "(no output)";
+        }
+    }
+
+    @Override
+    public RuntimeState state(String handle) {
+        HostCommand.Result r = command("state", handle);
+        if (!r.ok()) {
+            return RuntimeState.ABSENT;
+        }
+        JsonObject state = Json.createReader(new StringReader(r.stdout())).readObject();
+        RuntimeState.Status status;
+        try {
+            status = RuntimeState.Status.valueOf(state.getString("status", "stopped").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            status = RuntimeState.Status.STOPPED;
+        }
+        return new RuntimeState(status, state.getInt("pid", 0));
+    }
+
+    @Override
+    public void signalAll(String handle, int signal) {
+        HostCommand.Result r = command("kill", "--all", handle, Integer.toString(signal));
+        if (!r.ok() && state(handle).running()) {
+            throw new GardenException("signalling " + handle + ": " + r.message());
+        }
+    }
+
+    @Override
+    public List<Integer> pids(String handle) {
+        HostCommand.Result r = command("ps", "--format", "json", handle);
+        if (!r.ok()) {
+            return List.of();
+        }
+        JsonValue v = Json.createReader(new StringReader(r.stdout())).readValue();
+        List<Integer> pids = new ArrayList<>();
+        if (v instanceof JsonArray a) {
+            for (int i = 0; i < a.size(); i++) {
+                pids.add(a.getInt(i));
+            }
+        }
+        return pids;
+    }
+
+    @Override
+    public void delete(String handle) {
+        HostCommand.Result r = command("delete", "--force", handle);
+        if (!r.ok() && state(handle).status() != RuntimeState.Status.ABSENT) {
+            throw new GardenException("runc delete " + handle + " failed: " + r.message());
+        }
+    }
+
+    @Override
+    public Set<String> handles() {
+        HostCommand.Result r = command("list", "--format", "json");
+        Set<String> handles = new HashSet<>();
+        if (!r.ok() || r.stdout().isBlank()) {
+            return handles;
+        }
+        JsonValue v = Json.createReader(new StringReader(r.stdout())).readValue();
+        if (v instanceof JsonArray a) {
+            for (JsonValue c : a) {
+                handles.add(c.asJsonObject().getString("id"));
+            }
+        }
+        return handles;
+    }
+
+    private HostCommand.Result command(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(binary, "--root", root.toString()));
+        cmd.addAll(List.of(args));
+        return HostCommand.run(cmd, TIMEOUT);
+    }
+}

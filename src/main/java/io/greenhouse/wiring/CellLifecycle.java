@@ -1,0 +1,63 @@
+package io.greenhouse.wiring;
+
+import io.greenhouse.backend.GardenBackend;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Reloads the containers of the previous run when the application starts, then reaps containers
+ * whose grace time ran out once a second. Stopping the server leaves containers running.
+ */
+@ApplicationScoped
+public class CellLifecycle {
+    private static final Logger LOG = Logger.getLogger(CellLifecycle.class.getName());
+
+    private GardenBackend backend;
+    private ScheduledExecutorService reaper;
+
+    protected CellLifecycle() {
+    }
+
+    @Inject
+    public CellLifecycle(GardenBackend backend) {
+        this.backend = backend;
+    }
+
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        long started = System.nanoTime();
+        backend.reload();
+        LOG.info(() -> String.format("greenhouse ready: %d containers reloaded in %d ms",
+                backend.handles(java.util.Map.of()).size(), (System.nanoTime() - started) / 1_000_000));
+        reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "greenhouse-grace-time-reaper");
+            t.setDaemon(true);
+            return t;
+        });
+        reaper.scheduleWithFixedDelay(this::reap, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void reap() {
+        try {
+            backend.reapExpired();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "grace-time reaper failed", e);
+        }
+    }
+
+    @PreDestroy
+    void onStop() {
+        backend.markUnready();
+        if (reaper != null) {
+            reaper.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.greenhouse.wiring;
+
+import io.greenhouse.backend.CellSettings;
+import io.greenhouse.backend.ContainerRuntime;
+import io.greenhouse.backend.ContainerStore;
+import io.greenhouse.backend.GardenBackend;
+import io.greenhouse.backend.HostCapacity;
+import io.greenhouse.backend.ProcessTable;
+import io.greenhouse.backend.RootfsProvider;
+import io.greenhouse.depot.DirectoryStore;
+import io.greenhouse.depot.RecordCodec;
+import io.greenhouse.host.LinuxHostCapacity;
+import io.greenhouse.linux.Syscalls;
+import io.greenhouse.process.ProcessManager;
+import io.greenhouse.rootfs.OverlayRootfsProvider;
+import io.greenhouse.runc.BundleBuilder;
+import io.greenhouse.runc.RuncRuntime;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.Config;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** Builds the backend and its adapters from configuration. The only place that knows them all. */
+@ApplicationScoped
+public class CellWiring {
+
+    @Produces
+    @Singleton
+    Settings settings(Config config) {
+        return Settings.from(config);
+    }
+
+    @Produces
+    @Singleton
+    Syscalls syscalls() {
+        return new Syscalls();
+    }
+
+    @Produces
+    @Singleton
+    ContainerStore store(Settings s) {
+        return new DirectoryStore(s.depot(), new RecordCodec());
+    }
+
+    @Produces
+    @Singleton
+    RootfsProvider rootfs(Settings s, Syscalls syscalls) {
+        return new OverlayRootfsProvider(s.defaultRootfs(), syscalls);
+    }
+
+    @Produces
+    @Singleton
+    RuncRuntime runc(Settings s) {
+        return new RuncRuntime(s.runtimeBinary(), s.runtimeRoot(),
+                new BundleBuilder(s.helpers().resolve("greenhouse-init"), s.cgroupParent()));
+    }
+
+    @Produces
+    @Singleton
+    HostCapacity hostCapacity(Settings s) {
+        return new LinuxHostCapacity(Path.of("/proc/meminfo"), s.depot());
+    }
+
+    @Produces
+    @Singleton
+    ProcessTable processes() {
+        return new ProcessManager();
+    }
+
+    @Produces
+    @Singleton
+    GardenBackend backend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
+                          ProcessTable processes, HostCapacity host, Settings s) {
+        return new GardenBackend(store, rootfs, runtime, processes, host,
+                new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout()), Clock.systemUTC());
+    }
+}

@@ -1,0 +1,61 @@
+package io.greenhouse.wiring;
+
+import org.eclipse.microprofile.config.Config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Every setting of the cell, read from MicroProfile Config (server.xml variables, environment
+ * variables such as GREENHOUSE_DEPOT_DIR, system properties), with the defaults of a production cell.
+ */
+public record Settings(
+        Path depot,
+        String runtimeBinary,
+        Path runtimeRoot,
+        Path defaultRootfs,
+        Path helpers,
+        String cgroupParent,
+        int maxContainers,
+        Duration defaultGraceTime,
+        Duration stopTimeout) {
+
+    public static Settings from(Config config) {
+        return new Settings(
+                Path.of(string(config, "greenhouse.depot.dir", "/var/lib/greenhouse/depot")),
+                string(config, "greenhouse.runtime.binary", "runc"),
+                Path.of(string(config, "greenhouse.runtime.root", "/run/greenhouse/runc")),
+                Path.of(string(config, "greenhouse.rootfs.default", "/var/lib/greenhouse/rootfs/busybox")),
+                Path.of(string(config, "greenhouse.helpers.dir", "/var/lib/greenhouse/bin")),
+                string(config, "greenhouse.cgroup.parent", "greenhouse"),
+                Integer.parseInt(string(config, "greenhouse.containers.max", "250")),
+                duration(string(config, "greenhouse.grace-time.default", "0")),
+                duration(string(config, "greenhouse.stop.timeout", "10s")));
+    }
+
+    private static String string(Config config, String name, String defaultValue) {
+        return config.getOptionalValue(name, String.class).filter(s -> !s.isBlank()).orElse(defaultValue);
+    }
+
+    /** Accepts ISO-8601 (PT5M) or a number with an optional unit: 0, 300, 30s, 5m, 2h, 250ms. */
+    static Duration duration(String text) {
+        String s = text.trim();
+        if (s.startsWith("P") || s.startsWith("p")) {
+            return Duration.parse(s);
+        }
+        if (s.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+        }
+        char unit = s.charAt(s.length() - 1);
+        if (Character.isDigit(unit)) {
+            return Duration.ofSeconds(Long.parseLong(s));
+        }
+        long n = Long.parseLong(s.substring(0, s.length() - 1));
+        return switch (unit) {
+            case 's' -> Duration.ofSeconds(n);
+            case 'm' -> Duration.ofMinutes(n);
+            case 'h' -> Duration.ofHours(n);
+            default -> throw new IllegalArgumentException("bad duration: " + text);
+        };
+    }
+}
