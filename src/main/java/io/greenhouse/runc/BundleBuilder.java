@@ -71,10 +71,22 @@ public final class BundleBuilder {
                 .add("terminal", false)
                 .add("user", Json.createObjectBuilder().add("uid", 0).add("gid", 0))
                 .add("args", Json.createArrayBuilder().add(INIT_PATH))
-                .add("env", strings(plan.env()))
+                .add("env", strings(withDefaultPath(plan.env())))
                 .add("cwd", "/")
                 .add("capabilities", capabilities(plan.privileged()))
                 .add("noNewPrivileges", false);
+    }
+
+    /** A root PATH when the image and spec give none, as Guardian gives processes. */
+    public static final String ROOT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    static List<String> withDefaultPath(List<String> env) {
+        if (env.stream().anyMatch(e -> e.startsWith("PATH="))) {
+            return env;
+        }
+        List<String> withPath = new java.util.ArrayList<>(env);
+        withPath.add(ROOT_PATH);
+        return withPath;
     }
 
     public static JsonObjectBuilder capabilities(boolean privileged) {

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Starts a Greenhouse cell in the foreground on 127.0.0.1:7777 (GREENHOUSE_LISTEN_ADDRESS /
+# GREENHOUSE_LISTEN_PORT to change), doing all set-up a fresh Debian 12 machine needs first.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+"$here/setup-host.sh"
+cd "$here"
+mvn -q -B -DskipTests package liberty:create liberty:deploy
+exec target/liberty/wlp/bin/server run greenhouse

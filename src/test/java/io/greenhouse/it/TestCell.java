@@ -1,0 +1,151 @@
+package io.greenhouse.it;
+
+import io.greenhouse.client.GardenClient;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The Greenhouse cell the integration tests run against (started by Maven before them), with what
+ * tests need to look behind the API: the depot, the runC root, cgroups, mounts, and restarts.
+ */
+public final class TestCell {
+    public final URI url = URI.create(System.getProperty("greenhouse.test.url", "http://127.0.0.1:7788"));
+    public final Path work = Path.of(System.getProperty("greenhouse.test.work", "/var/tmp/greenhouse-it"));
+    public final Path depot = work.resolve("depot");
+    public final Path serverScript = Path.of(System.getProperty("greenhouse.test.server", "target/liberty/wlp/bin/server"));
+    public final String serverName = System.getProperty("greenhouse.test.serverName", "greenhouse-it");
+    public final Path runtimeRoot = Path.of(System.getProperty("greenhouse.test.runtimeRoot", "/run/greenhouse-it/runc"));
+    public final String cgroupParent = System.getProperty("greenhouse.test.cgroupParent", "greenhouse-it");
+    public final GardenClient client = new GardenClient(url);
+
+    /** Everything a container of this cell can leave on the host; empty when nothing leaked. */
+    public List<String> leftovers() {
+        List<String> found = new ArrayList<>();
+        for (String mount : mounts()) {
+            if (mount.startsWith(depot.toString())) {
+                found.add("mount " + mount);
+            }
+        }
+        String runc = run("runc", "--root", runtimeRoot.toString(), "list", "-q").strip();
+        if (!runc.isEmpty()) {
+            found.add("runc containers " + runc.replace('\n', ' '));
+        }
+        for (Path controller : List.of(Path.of("/sys/fs/cgroup/memory"), Path.of("/sys/fs/cgroup/pids"),
+                Path.of("/sys/fs/cgroup/cpu"), Path.of("/sys/fs/cgroup/unified"))) {
+            Path parent = controller.resolve(cgroupParent);
+            for (Path child : children(parent)) {
+                if (Files.isDirectory(child)) {
+                    found.add("cgroup " + child);
+                }
+            }
+        }
+        for (Path dir : children(depot)) {
+            found.add("depot entry " + dir);
+        }
+        return found;
+    }
+
+    public static List<String> mounts() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                    .map(l -> l.split(" ")[4]).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<Path> children(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Destroys every container of the cell; tests call it so one test's failure cannot leak into the next. */
+    public void destroyAll() {
+        for (String handle : client.list(java.util.Map.of())) {
+            try {
+                client.destroy(handle);
+            } catch (RuntimeException e) {
+                // already gone
+            }
+        }
+    }
+
+    public void stopServer() {
+        run(serverScript.toString(), "stop", serverName);
+    }
+
+    public void startServer() {
+        run(serverScript.toString(), "start", serverName);
+        awaitReady(Duration.ofSeconds(90));
+    }
+
+    /** Kills the server's JVM with SIGKILL, as a crash or an OOM killer would. */
+    public void killServer() {
+        Path pidFile = serverScript.getParent().getParent().resolve("usr/servers/" + serverName + "/workarea/.sLock");
+        String pid = run("sh", "-c", "pgrep -f 'ws-server.jar " + serverName + "' || true").strip();
+        for (String p : pid.split("\\s+")) {
+            if (!p.isEmpty()) {
+                run("kill", "-9", p);
+            }
+        }
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+
+    public void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                client.ping();
+                return;
+            } catch (RuntimeException e) {
+                last = e;
+            }
+            sleep(Duration.ofMillis(250));
+        }
+        throw new IllegalStateException("cell not ready after " + timeout, last);
+    }
+
+    public static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public static String run(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
