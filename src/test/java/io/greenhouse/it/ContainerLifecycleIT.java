@@ -4,6 +4,7 @@ import io.greenhouse.client.GardenClientException;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -21,6 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Black-box tests of the container lifecycle over HTTP, with real runC containers. */
 class ContainerLifecycleIT {
     private final TestCell cell = new TestCell();
+
+    @BeforeEach
+    void startFromAnEmptyCell() {
+        cell.destroyAll();
+    }
 
     @AfterEach
     void nothingLeaks() {
@@ -156,7 +162,8 @@ class ContainerLifecycleIT {
     @Test
     void stopKillsEveryProcessButInitAndMarksTheContainerStopped() {
         String h = cell.client.create("stop-me");
-        TestCell.run("runc", "--root", cell.runtimeRoot.toString(), "exec", "-d", h, "sleep", "1000");
+        // Detached processes keep runc's stdio: point it away from this test's pipes.
+        TestCell.run("sh", "-c", "runc --root " + cell.runtimeRoot + " exec -d " + h + " sleep 1000 </dev/null >/dev/null 2>&1");
         cell.client.stop(h, false);
         assertEquals("stopped", cell.client.info(h).getString("State"));
         String ps = TestCell.run("runc", "--root", cell.runtimeRoot.toString(), "ps", h);

@@ -2,6 +2,7 @@ package io.greenhouse.it;
 
 import jakarta.json.Json;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -14,6 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Containers outlive the server: a graceful restart and a SIGKILL both keep them listed and running. */
 class ServerRestartIT {
     private final TestCell cell = new TestCell();
+
+    @BeforeEach
+    void startFromAnEmptyCell() {
+        cell.destroyAll();
+    }
 
     @AfterEach
     void nothingLeaks() {

@@ -94,19 +94,18 @@ public final class TestCell {
         awaitReady(Duration.ofSeconds(90));
     }
 
-    /** Kills the server's JVM with SIGKILL, as a crash or an OOM killer would. */
+    /** Kills the server's JVM with SIGKILL, as a crash or the OOM killer would. */
     public void killServer() {
-        Path pidFile = serverScript.getParent().getParent().resolve("usr/servers/" + serverName + "/workarea/.sLock");
-        String pid = run("sh", "-c", "pgrep -f 'ws-server.jar " + serverName + "' || true").strip();
-        for (String p : pid.split("\\s+")) {
-            if (!p.isEmpty()) {
-                run("kill", "-9", p);
-            }
-        }
+        Path pidFile = serverScript.getParent().getParent().resolve("usr/servers/.pid/" + serverName + ".pid");
         try {
-            Files.deleteIfExists(pidFile);
+            String pid = Files.readString(pidFile).strip();
+            run("kill", "-9", pid);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (Files.exists(Path.of("/proc", pid)) && System.nanoTime() < deadline) {
+                sleep(Duration.ofMillis(100));
+            }
         } catch (IOException e) {
-            // best effort
+            throw new UncheckedIOException("reading " + pidFile, e);
         }
     }
 
