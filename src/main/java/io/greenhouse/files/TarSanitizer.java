@@ -122,7 +122,7 @@ public final class TarSanitizer {
         if (entry.isSparse()) {
             throw new HostileTarException("sparse entry " + raw + " is not supported");
         }
-        String name = relativeName(raw);
+        String name = relativeName(raw, "entry name");
         boolean directory = type == TarConstants.LF_DIR;
         if (name.isEmpty()) {
             if (directory) {
@@ -153,7 +153,7 @@ public final class TarSanitizer {
                 symlinks.add(name);
             }
             case TarConstants.LF_LINK -> {
-                String target = relativeName(entry.getLinkName() == null ? "" : entry.getLinkName());
+                String target = relativeName(entry.getLinkName() == null ? "" : entry.getLinkName(), "hard link target");
                 if (!regularFiles.contains(target)) {
                     throw new HostileTarException("hard link " + name + " points to " + entry.getLinkName()
                             + ", which is not a file earlier in the stream");
@@ -186,17 +186,17 @@ public final class TarSanitizer {
      * The entry's path relative to the destination, with "." and empty components dropped;
      * absolute names, ".." components and NUL bytes are refused, not rewritten.
      */
-    static String relativeName(String raw) {
+    static String relativeName(String raw, String what) {
         if (raw.startsWith("/")) {
-            throw new HostileTarException("absolute entry name " + raw);
+            throw new HostileTarException("absolute " + what + " " + raw);
         }
         if (raw.indexOf('\0') >= 0) {
-            throw new HostileTarException("entry name with a NUL byte");
+            throw new HostileTarException(what + " with a NUL byte");
         }
         List<String> parts = new ArrayList<>();
         for (String part : raw.split("/")) {
             if (part.equals("..")) {
-                throw new HostileTarException("entry name " + raw + " climbs out with ..");
+                throw new HostileTarException(what + " " + raw + " climbs out with ..");
             }
             if (!part.isEmpty() && !part.equals(".")) {
                 parts.add(part);

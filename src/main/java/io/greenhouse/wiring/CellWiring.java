@@ -7,7 +7,11 @@ import io.greenhouse.backend.GardenBackend;
 import io.greenhouse.backend.HostCapacity;
 import io.greenhouse.backend.ProcessTable;
 import io.greenhouse.backend.RootfsProvider;
+import io.greenhouse.backend.ContainerFiles;
+import io.greenhouse.backend.FileStreams;
 import io.greenhouse.depot.DirectoryStore;
+import io.greenhouse.files.TarHelperFiles;
+import io.greenhouse.files.TarLimits;
 import io.greenhouse.depot.RecordCodec;
 import io.greenhouse.host.LinuxHostCapacity;
 import io.greenhouse.linux.Syscalls;
@@ -22,6 +26,7 @@ import org.eclipse.microprofile.config.Config;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
 /** Builds the backend and its adapters from configuration. The only place that knows them all. */
 @ApplicationScoped
@@ -76,5 +81,18 @@ public class CellWiring {
                           ProcessTable processes, HostCapacity host, Settings s) {
         return new GardenBackend(store, rootfs, runtime, processes, host,
                 new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout()), Clock.systemUTC());
+    }
+
+    @Produces
+    @Singleton
+    ContainerFiles containerFiles(Settings s) {
+        return new TarHelperFiles(s.helpers().resolve("greenhouse-tar"), s.busybox(),
+                new TarLimits(s.streamInMaxBytes(), s.streamInMaxEntries()), Duration.ofMinutes(10));
+    }
+
+    @Produces
+    @Singleton
+    FileStreams fileStreams(GardenBackend backend, ContainerRuntime runtime, ContainerFiles files) {
+        return new FileStreams(backend, runtime, files);
     }
 }

@@ -18,7 +18,10 @@ public record Settings(
         String cgroupParent,
         int maxContainers,
         Duration defaultGraceTime,
-        Duration stopTimeout) {
+        Duration stopTimeout,
+        Path busybox,
+        long streamInMaxBytes,
+        long streamInMaxEntries) {
 
     public static Settings from(Config config) {
         return new Settings(
@@ -30,7 +33,10 @@ public record Settings(
                 string(config, "greenhouse.cgroup.parent", "greenhouse"),
                 Integer.parseInt(string(config, "greenhouse.containers.max", "250")),
                 duration(string(config, "greenhouse.grace-time.default", "0")),
-                duration(string(config, "greenhouse.stop.timeout", "10s")));
+                duration(string(config, "greenhouse.stop.timeout", "10s")),
+                Path.of(string(config, "greenhouse.files.busybox", "/bin/busybox")),
+                Long.parseLong(string(config, "greenhouse.files.max-bytes", Long.toString(64L << 30))),
+                Long.parseLong(string(config, "greenhouse.files.max-entries", "1000000")));
     }
 
     private static String string(Config config, String name, String defaultValue) {

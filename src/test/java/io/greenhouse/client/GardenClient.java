@@ -114,6 +114,57 @@ public final class GardenClient {
         return call("GET", "/containers/" + enc(handle) + "/limits/" + kind, null).asJsonObject();
     }
 
+    /**
+     * StreamIn: sends {@code tar} as the body, chunked, as the Go client does; returns once the
+     * server has extracted it.
+     */
+    public void streamIn(String handle, String destination, String user, java.io.InputStream tar) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/containers/" + enc(handle) + "/files?destination="
+                        + enc(destination) + "&user=" + enc(user)))
+                .timeout(Duration.ofMinutes(30))
+                .header("Content-Type", "application/x-tar")
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> tar))
+                .build();
+        HttpResponse<String> r = sendAlone(request, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() < 200 || r.statusCode() > 299) {
+            throw error(r.statusCode(), parse(r.body()), r.body());
+        }
+    }
+
+    /** StreamOut: the tar stream of {@code source}, read as it is produced; the caller closes it. */
+    public java.io.InputStream streamOut(String handle, String source, String user) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/containers/" + enc(handle) + "/files?source="
+                        + enc(source) + "&user=" + enc(user)))
+                .timeout(Duration.ofMinutes(30))
+                .GET()
+                .build();
+        HttpResponse<java.io.InputStream> r = sendAlone(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() < 200 || r.statusCode() > 299) {
+            String body;
+            try (java.io.InputStream in = r.body()) {
+                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            throw error(r.statusCode(), parse(body), body);
+        }
+        return r.body();
+    }
+
+    /** On a connection of its own, as the Go client streams (its noKeepaliveClient). */
+    private static <T> HttpResponse<T> sendAlone(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        HttpClient alone = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        try {
+            return alone.send(request, handler);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Sends a request with a raw body and returns status and body text, for wire-format tests. */
     public HttpResponse<String> raw(String method, String path, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(2));
