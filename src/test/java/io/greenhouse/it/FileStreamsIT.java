@@ -180,15 +180,25 @@ class FileStreamsIT {
         String h = cell.client.create(Json.createObjectBuilder().add("handle", "files-slow")
                 .add("grace_time", Duration.ofSeconds(2).toNanos()).build());
         byte[] tar = new Tar().file("slow", "x".repeat(10_000)).bytes();
+        // Hands out 2 KiB every 400 ms, so the upload takes longer than the grace time.
         InputStream slow = new InputStream() {
             private int i;
 
             @Override
             public int read() {
-                if (i % 2048 == 0) {
-                    TestCell.sleep(Duration.ofMillis(400));
-                }
                 return i < tar.length ? tar[i++] & 0xff : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (i >= tar.length) {
+                    return -1;
+                }
+                TestCell.sleep(Duration.ofMillis(400));
+                int n = Math.min(Math.min(len, 2048), tar.length - i);
+                System.arraycopy(tar, i, b, off, n);
+                i += n;
+                return n;
             }
         };
         cell.client.streamIn(h, "/tmp", "", slow);
