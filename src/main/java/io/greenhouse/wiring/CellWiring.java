@@ -75,6 +75,6 @@ public class CellWiring {
     GardenBackend backend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
                           ProcessTable processes, HostCapacity host, Settings s) {
         return new GardenBackend(store, rootfs, runtime, processes, host,
-                new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout()), Clock.systemUTC());
+                new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout(), s.destroyContainersOnStart()), Clock.systemUTC());
     }
 }
