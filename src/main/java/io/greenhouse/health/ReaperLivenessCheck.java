@@ -10,6 +10,7 @@ import org.eclipse.microprofile.health.Liveness;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Live while the grace-time reaper keeps its once-a-second beat: a stuck reaper means idle
@@ -40,15 +41,21 @@ public class ReaperLivenessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         Runtime jvm = Runtime.getRuntime();
-        var response = HealthCheckResponse.named("grace-time-reaper")
+        long ago = millisSinceLastRound(lifecycle.lastReap(), clock.instant());
+        return HealthCheckResponse.named("grace-time-reaper")
+                .withData("lastRoundMillisAgo", ago)
                 .withData("heapUsedBytes", jvm.totalMemory() - jvm.freeMemory())
-                .withData("heapMaxBytes", jvm.maxMemory());
-        return lifecycle.lastReap()
-                .map(last -> {
-                    long ago = Duration.between(last, clock.instant()).toMillis();
-                    return response.withData("lastRoundMillisAgo", ago)
-                            .status(ago <= STALE_AFTER.toMillis()).build();
-                })
-                .orElseGet(() -> response.withData("lastRoundMillisAgo", -1).up().build());
+                .withData("heapMaxBytes", jvm.maxMemory())
+                .status(live(ago))
+                .build();
+    }
+
+    /** -1 before the first round. */
+    static long millisSinceLastRound(Optional<Instant> lastRound, Instant now) {
+        return lastRound.map(last -> Duration.between(last, now).toMillis()).orElse(-1L);
+    }
+
+    static boolean live(long millisSinceLastRound) {
+        return millisSinceLastRound <= STALE_AFTER.toMillis();
     }
 }

@@ -2,6 +2,8 @@ package io.greenhouse.metrics;
 
 import io.greenhouse.backend.ContainerEvents;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
@@ -37,6 +39,11 @@ public class ContainerMetrics implements ContainerEvents {
                 .withDescription("Time to create a container, failed creates included").build());
         destroyTime = registry.timer(Metadata.builder().withName("greenhouse.container.destroy.time")
                 .withDescription("Time to destroy a container").build());
+    }
+
+    /** Registers the counters at start-up, so they read 0 before the first create, not absent. */
+    void registerEarly(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        // observing is enough: it makes CDI create this bean now
     }
 
     @Override

@@ -88,6 +88,7 @@ class BackendInServerIT {
         assertEquals(List.of(c.handle()), backend.handles(Map.of("owner", "arquillian")));
         assertEquals(List.of(), backend.handles(Map.of("owner", "someone-else")));
         assertEquals("active", c.info().state());
+        assertTrue(effectiveCapabilities(state) != 0, "init runs with effective capabilities");
 
         backend.destroy(c.handle());
         assertEquals(List.of(), traces().leftovers());
@@ -103,6 +104,15 @@ class BackendInServerIT {
 
         Container again = backend.create(spec("inserver-fails", Map.of(), List.of()));
         assertEquals("inserver-fails", again.handle());
+    }
+
+    /** CapEff of the process whose pid the runtime's state JSON names. */
+    private static long effectiveCapabilities(String stateJson) throws Exception {
+        String pid = stateJson.replaceAll("(?s).*\"pid\": (\\d+).*", "$1");
+        return Files.readAllLines(Path.of("/proc", pid, "status")).stream()
+                .filter(l -> l.startsWith("CapEff:"))
+                .map(l -> Long.parseUnsignedLong(l.substring(7).strip(), 16))
+                .findFirst().orElseThrow();
     }
 
     private static ContainerSpec spec(String handle, Map<String, String> properties, List<BindMount> mounts) {

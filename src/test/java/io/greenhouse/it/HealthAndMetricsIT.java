@@ -123,7 +123,7 @@ class HealthAndMetricsIT {
     }
 
     private static double delta(Map<String, Double> before, Map<String, Double> after, String name) {
-        assertTrue(after.containsKey(name), name + " in " + after.keySet());
-        return after.get(name) - before.getOrDefault(name, 0.0);
+        assertTrue(before.containsKey(name) && after.containsKey(name), name + " in " + after.keySet());
+        return after.get(name) - before.get(name);
     }
 }
