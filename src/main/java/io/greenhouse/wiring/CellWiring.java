@@ -11,6 +11,7 @@ import io.greenhouse.depot.DirectoryStore;
 import io.greenhouse.depot.RecordCodec;
 import io.greenhouse.host.LinuxHostCapacity;
 import io.greenhouse.linux.Syscalls;
+import io.greenhouse.metrics.ContainerMetrics;
 import io.greenhouse.process.ProcessManager;
 import io.greenhouse.rootfs.OverlayRootfsProvider;
 import io.greenhouse.runc.BundleBuilder;
@@ -73,8 +74,9 @@ public class CellWiring {
     @Produces
     @Singleton
     GardenBackend backend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
-                          ProcessTable processes, HostCapacity host, Settings s) {
+                          ProcessTable processes, HostCapacity host, Settings s, ContainerMetrics metrics) {
         return new GardenBackend(store, rootfs, runtime, processes, host,
-                new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout(), s.destroyContainersOnStart()), Clock.systemUTC());
+                new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout(),
+                        s.destroyContainersOnStart()), Clock.systemUTC(), metrics);
     }
 }
