@@ -26,6 +26,7 @@ public final class GardenBackend {
     private final HostCapacity host;
     private final CellSettings settings;
     private final GraceTimeReaper reaper;
+    private final MetricsCollector metrics;
 
     /** Live containers by handle. A handle being created or destroyed is held in {@link #busy}. */
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
@@ -33,7 +34,8 @@ public final class GardenBackend {
     private volatile boolean ready;
 
     public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
-                         ProcessTable processes, HostCapacity host, CellSettings settings, Clock clock) {
+                         ProcessTable processes, HostCapacity host, CellSettings settings, Clock clock,
+                        MetricsCollector metrics) {
         this.store = store;
         this.rootfs = rootfs;
         this.runtime = runtime;
@@ -41,6 +43,7 @@ public final class GardenBackend {
         this.host = host;
         this.settings = settings;
         this.reaper = new GraceTimeReaper(clock);
+        this.metrics = metrics;
     }
 
     public void ping() {
@@ -170,6 +173,10 @@ public final class GardenBackend {
         } catch (RuntimeException e) {
             failures.add(e);
         }
+    }
+
+    public ContainerMetrics metrics(Container container) {
+        return metrics.collect(container);
     }
 
     public List<String> handles(Map<String, String> filter) {
