@@ -76,8 +76,8 @@ public final class TarSanitizer {
             canonical.closeArchiveEntry();
         }
         if (!tar.endedWithEofRecord()) {
-            throw new HostileTarException(tar.recordsRead() == 0 && entries == 0
-                    ? "the stream is empty: not a tar archive"
+            throw new HostileTarException(tar.recordsRead() == 0
+                    ? "not a tar archive: the stream ends before its first header"
                     : "truncated tar stream: it ends without the end-of-archive marker");
         }
         canonical.finish();
