@@ -10,7 +10,8 @@
  * root: from then on "/", "..", and absolute symlinks all stay inside the container. Paths the
  * helper resolves itself go through openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS), so even a
  * /proc/N/fd link planted by a container process cannot lead outside; the destination or source
- * itself must not be a symlink. It then drops every capability a container process would not have,
+ * itself must not be a symlink. Tar runs in a private copy of the container's mounts with /proc
+ * detached, so the paths it resolves itself cannot reach a magic link either. It then drops every capability a container process would not have,
  * becomes USER (resolved from the container's own /etc/passwd and /etc/group) and execs busybox tar
  * from the file descriptor it opened on the host. The tar stream fed to "in" has already been
  * checked and rewritten by the server (no absolute names, no "..", nothing through a symlink of the
@@ -29,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -342,6 +344,15 @@ int main(int argc, char **argv) {
         fail("joining the container's mount namespace: %s", strerror(errno));
     }
     close(mnt);
+    /* Tar resolves the paths inside the stream itself, without RESOLVE_NO_MAGICLINKS. So give it a
+     * private copy of the container's mounts without /proc: no /proc/N/fd or /proc/N/root link
+     * (which can name host files) is reachable while it runs. The copy dies with this process. */
+    if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+        fail("making a private copy of the container's mounts: %s", strerror(errno));
+    }
+    if (umount2("/proc", MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
+        fail("hiding /proc from tar: %s", strerror(errno));
+    }
     /* setns made the container's root our root and cwd; pin it. */
     if (chdir("/") != 0 || chroot(".") != 0) {
         fail("entering the container root: %s", strerror(errno));
