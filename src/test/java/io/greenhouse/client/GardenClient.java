@@ -134,9 +134,10 @@ public final class GardenClient {
                         + enc(destination) + "&user=" + enc(user)))
                 .timeout(Duration.ofMinutes(30))
                 .header("Content-Type", "application/x-tar")
+                .header("Connection", "close")
                 .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> tar))
                 .build();
-        HttpResponse<String> r = sendAlone(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = send(request, HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() < 200 || r.statusCode() > 299) {
             throw error(r.statusCode(), parse(r.body()), r.body());
         }
@@ -147,9 +148,10 @@ public final class GardenClient {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/containers/" + enc(handle) + "/files?source="
                         + enc(source) + "&user=" + enc(user)))
                 .timeout(Duration.ofMinutes(30))
+                .header("Connection", "close")
                 .GET()
                 .build();
-        HttpResponse<java.io.InputStream> r = sendAlone(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<java.io.InputStream> r = send(request, HttpResponse.BodyHandlers.ofInputStream());
         if (r.statusCode() < 200 || r.statusCode() > 299) {
             String body;
             try (java.io.InputStream in = r.body()) {
@@ -162,12 +164,9 @@ public final class GardenClient {
         return r.body();
     }
 
-    /** On a connection of its own, as the Go client streams (its noKeepaliveClient). */
-    private static <T> HttpResponse<T> sendAlone(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-        HttpClient alone = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         try {
-            return alone.send(request, handler);
+            return http.send(request, handler);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
