@@ -137,7 +137,7 @@ public final class GardenClient {
                 .header("Connection", "close")
                 .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> tar))
                 .build();
-        HttpResponse<String> r = send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = sendAlone(request, HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() < 200 || r.statusCode() > 299) {
             throw error(r.statusCode(), parse(r.body()), r.body());
         }
@@ -151,7 +151,7 @@ public final class GardenClient {
                 .header("Connection", "close")
                 .GET()
                 .build();
-        HttpResponse<java.io.InputStream> r = send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<java.io.InputStream> r = sendAlone(request, HttpResponse.BodyHandlers.ofInputStream());
         if (r.statusCode() < 200 || r.statusCode() > 299) {
             String body;
             try (java.io.InputStream in = r.body()) {
@@ -164,9 +164,17 @@ public final class GardenClient {
         return r.body();
     }
 
-    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    /**
+     * On a client of its own, so on a connection of its own, as the Go client streams (its
+     * noKeepaliveClient). "Connection: close" alone is not enough: the cell removes the Connection
+     * header from its answers, so a shared java.net.http client pools the connection Liberty
+     * closes and the next request on it fails.
+     */
+    private static <T> HttpResponse<T> sendAlone(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        HttpClient alone = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
         try {
-            return http.send(request, handler);
+            return alone.send(request, handler);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
