@@ -11,4 +11,10 @@ cd "$here"
 for server in greenhouse-it greenhouse-arquillian; do
   [ -x target/liberty/wlp/bin/server ] && target/liberty/wlp/bin/server stop "$server" >/dev/null 2>&1 || true
 done
+# The Helm chart, checked without helm (not packaged for Debian) when PyYAML is at hand.
+if python3 -c 'import yaml' 2>/dev/null; then
+  python3 chart/check-chart.py
+else
+  echo "chart check skipped: python3 with PyYAML (Debian: python3-yaml) not found"
+fi
 exec mvn -B verify "$@"
