@@ -242,7 +242,10 @@ public final class GardenBackend {
     public void reload() {
         for (ContainerRecord record : store.loadAll()) {
             String handle = record.handle();
-            if (runtime.state(handle).running()) {
+            if (settings.destroyContainersOnStart()) {
+                LOG.info(() -> "destroying container " + handle + " of the previous run, as configured");
+                tryCleanUp(handle);
+            } else if (runtime.state(handle).running()) {
                 containers.put(handle, newContainer(record, store.directory(handle)));
                 reaper.track(handle, record.graceTime());
                 LOG.info(() -> "reloaded container " + handle);

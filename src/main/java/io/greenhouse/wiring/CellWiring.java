@@ -76,7 +76,7 @@ public class CellWiring {
     GardenBackend backend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
                           ProcessTable processes, HostCapacity host, Settings s, ContainerMetrics metrics) {
         return new GardenBackend(store, rootfs, runtime, processes, host,
-                new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout()), Clock.systemUTC(),
-                metrics);
+                new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout(),
+                        s.destroyContainersOnStart()), Clock.systemUTC(), metrics);
     }
 }

@@ -18,7 +18,8 @@ public record Settings(
         String cgroupParent,
         int maxContainers,
         Duration defaultGraceTime,
-        Duration stopTimeout) {
+        Duration stopTimeout,
+        boolean destroyContainersOnStart) {
 
     public static Settings from(Config config) {
         return new Settings(
@@ -30,7 +31,8 @@ public record Settings(
                 string(config, "greenhouse.cgroup.parent", "greenhouse"),
                 Integer.parseInt(string(config, "greenhouse.containers.max", "250")),
                 duration(string(config, "greenhouse.grace-time.default", "0")),
-                duration(string(config, "greenhouse.stop.timeout", "10s")));
+                duration(string(config, "greenhouse.stop.timeout", "10s")),
+                Boolean.parseBoolean(string(config, "greenhouse.containers.destroy-on-start", "false")));
     }
 
     private static String string(Config config, String name, String defaultValue) {

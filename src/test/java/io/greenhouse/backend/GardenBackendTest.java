@@ -43,7 +43,7 @@ class GardenBackendTest {
 
     private GardenBackend backend(int maxContainers, Duration defaultGraceTime) {
         return new GardenBackend(store, rootfs, runtime, processes, host,
-                new CellSettings(maxContainers, defaultGraceTime, Duration.ofSeconds(1)), clock, events);
+                new CellSettings(maxContainers, defaultGraceTime, Duration.ofSeconds(1), false), clock, events);
     }
 
     private final GardenBackend backend = backend(10, Duration.ZERO);
