@@ -26,6 +26,7 @@ public final class GardenBackend {
     private final HostCapacity host;
     private final CellSettings settings;
     private final GraceTimeReaper reaper;
+    private final MetricsCollector metrics;
     private final ContainerEvents events;
 
     /** Live containers by handle. A handle being created or destroyed is held in {@link #busy}. */
@@ -34,13 +35,8 @@ public final class GardenBackend {
     private volatile boolean ready;
 
     public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
-                         ProcessTable processes, HostCapacity host, CellSettings settings, Clock clock) {
-        this(store, rootfs, runtime, processes, host, settings, clock, ContainerEvents.NONE);
-    }
-
-    public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
                          ProcessTable processes, HostCapacity host, CellSettings settings, Clock clock,
-                         ContainerEvents events) {
+                         MetricsCollector metrics, ContainerEvents events) {
         this.events = events;
         this.store = store;
         this.rootfs = rootfs;
@@ -49,6 +45,7 @@ public final class GardenBackend {
         this.host = host;
         this.settings = settings;
         this.reaper = new GraceTimeReaper(clock);
+        this.metrics = metrics;
     }
 
     public void ping() {
@@ -196,6 +193,10 @@ public final class GardenBackend {
         } catch (RuntimeException e) {
             failures.add(e);
         }
+    }
+
+    public ContainerMetrics metrics(Container container) {
+        return metrics.collect(container);
     }
 
     public List<String> handles(Map<String, String> filter) {

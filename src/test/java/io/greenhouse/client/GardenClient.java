@@ -84,6 +84,14 @@ public final class GardenClient {
         return call("GET", "/containers/bulk_info?handles=" + enc(String.join(",", handles)), null).asJsonObject();
     }
 
+    public JsonObject metrics(String handle) {
+        return call("GET", "/containers/" + enc(handle) + "/metrics", null).asJsonObject();
+    }
+
+    public JsonObject bulkMetrics(List<String> handles) {
+        return call("GET", "/containers/bulk_metrics?handles=" + enc(String.join(",", handles)), null).asJsonObject();
+    }
+
     public void stop(String handle, boolean kill) {
         call("PUT", "/containers/" + enc(handle) + "/stop", "{\"kill\":" + kill + "}");
     }
