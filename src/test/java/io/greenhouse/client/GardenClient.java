@@ -27,17 +27,12 @@ import java.util.stream.Collectors;
  */
 public final class GardenClient {
     private final URI base;
-    private final HttpClient http;
 
     public GardenClient(URI base) {
         // Like the Go client (DisableKeepAlives), every request asks for its own connection. Liberty
         // closes a connection after an error status, and a reused one would then fail.
         System.setProperty("jdk.httpclient.allowRestrictedHeaders", "connection");
         this.base = base;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
     }
 
     public URI base() {
@@ -191,14 +186,7 @@ public final class GardenClient {
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
-        try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return sendAlone(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     JsonValue call(String method, String path, String body) {
