@@ -11,6 +11,7 @@ import io.greenhouse.depot.DirectoryStore;
 import io.greenhouse.depot.RecordCodec;
 import io.greenhouse.host.LinuxHostCapacity;
 import io.greenhouse.linux.Syscalls;
+import io.greenhouse.process.MonitorLauncher;
 import io.greenhouse.process.ProcessManager;
 import io.greenhouse.rootfs.OverlayRootfsProvider;
 import io.greenhouse.runc.BundleBuilder;
@@ -66,8 +67,11 @@ public class CellWiring {
 
     @Produces
     @Singleton
-    ProcessTable processes() {
-        return new ProcessManager();
+    ProcessTable processes(Settings s) {
+        return new ProcessManager(
+                new MonitorLauncher(s.helpers().resolve("greenhouse-monitor"), s.runtimeBinary(), s.runtimeRoot(),
+                        s.processBufferBytes()),
+                s.monitorSockets(), s.processBufferBytes());
     }
 
     @Produces
