@@ -91,8 +91,9 @@ public final class OciProcess {
         if (!user.isRoot()) {
             caps.retainAll(NON_ROOT_MAX_CAPS);
         }
-        JsonArrayBuilder set = strings(caps);
-        return Json.createObjectBuilder().add("bounding", set).add("inheritable", set).add("permitted", set);
+        // A JsonArrayBuilder empties itself when built: one per set.
+        return Json.createObjectBuilder()
+                .add("bounding", strings(caps)).add("inheritable", strings(caps)).add("permitted", strings(caps));
     }
 
     static JsonArrayBuilder rlimits(Map<String, Long> limits) {

@@ -42,6 +42,9 @@ public final class OverlayRootfsProvider implements RootfsProvider {
             Files.createDirectories(upper);
             Files.createDirectories(work);
             Files.createDirectories(merged);
+            // The merged root takes the upper directory's mode: created under the server's umask
+            // (0750) it would lock every non-root container user out of "/".
+            Files.setPosixFilePermissions(upper, Files.getPosixFilePermissions(lower));
         } catch (IOException e) {
             throw new UncheckedIOException("preparing rootfs of " + handle, e);
         }

@@ -132,4 +132,190 @@ class ProcessIT {
         assertEquals(404, e.status());
         assertEquals("ContainerNotFoundError", e.type());
     }
+
+    @Test
+    void sixtyFourMebibytesOfStdoutArriveByteExact() throws Exception {
+        cell.client.create("big");
+        // Numbered lines catch reordering, loss and duplication: 8 bytes each, 64 MiB in all.
+        int lines = (64 << 20) / 8;
+        java.security.MessageDigest expected = java.security.MessageDigest.getInstance("SHA-256");
+        for (int i = 0; i < lines; i++) {
+            expected.update(String.format("%07d\n", i).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        CountingDigest out = new CountingDigest();
+        GardenProcess p = cell.client.run("big", sh("seq -w 0 " + (lines - 1)).build(),
+                new ProcessStreams(out, new java.io.ByteArrayOutputStream()));
+        assertEquals(0, p.await(Duration.ofMinutes(2)));
+        assertEquals(64L << 20, out.count);
+        assertTrue(java.util.Arrays.equals(expected.digest(), out.digest.digest()), "stdout differs");
+    }
+
+    @Test
+    void zerosAtFullSpeedArriveComplete() {
+        cell.client.create("zeros");
+        CountingDigest out = new CountingDigest();
+        long started = System.nanoTime();
+        GardenProcess p = cell.client.run("zeros", sh("head -c 67108864 /dev/zero").build(),
+                new ProcessStreams(out, new java.io.ByteArrayOutputStream()));
+        assertEquals(0, p.await(WAIT));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(64L << 20, out.count);
+        assertTrue(millis < 3000, "64 MiB took " + millis + " ms");
+    }
+
+    /** Counts and hashes what it is given, in constant memory. */
+    static final class CountingDigest extends java.io.OutputStream {
+        final java.security.MessageDigest digest;
+        long count;
+
+        CountingDigest() {
+            try {
+                digest = java.security.MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void write(int b) {
+            digest.update((byte) b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            digest.update(b, off, len);
+            count += len;
+        }
+    }
+
+    @Test
+    void aTtyHasTheRequestedSizeAndFollowsResizes() {
+        cell.client.create("tty");
+        ProcessStreams io = ProcessStreams.collecting();
+        GardenProcess p = cell.client.run("tty", sh("stty size; read line; stty size; tty")
+                .add("tty", Json.createObjectBuilder().add("window_size",
+                        Json.createObjectBuilder().add("columns", 123).add("rows", 45))).build(), io);
+        assertTrue(TestCell.eventually(WAIT, () -> io.stdoutText().contains("45 123")), io.stdoutText());
+        p.resize(99, 33);
+        TestCell.sleep(Duration.ofMillis(200));
+        p.stdin("go\n");
+        assertEquals(0, p.await(WAIT));
+        String out = io.stdoutText();
+        assertTrue(out.contains("33 99"), out);
+        assertTrue(out.contains("/dev/pts/"), out);
+    }
+
+    @Test
+    void terminateReachesAProcessThatTrapsIt() {
+        cell.client.create("term");
+        ProcessStreams io = ProcessStreams.collecting();
+        GardenProcess p = cell.client.run("term",
+                sh("trap 'echo terminated; exit 42' TERM; echo ready; while true; do sleep 0.1; done").build(), io);
+        assertTrue(TestCell.eventually(WAIT, () -> io.stdoutText().contains("ready")));
+        p.signal(0);
+        assertEquals(42, p.await(WAIT));
+        assertTrue(io.stdoutText().contains("terminated"), io.stdoutText());
+    }
+
+    @Test
+    void killEndsAProcessWith137() {
+        cell.client.create("kill");
+        ProcessStreams io = ProcessStreams.collecting();
+        GardenProcess p = cell.client.run("kill", sh("trap '' TERM; echo ready; sleep 1000").build(), io);
+        assertTrue(TestCell.eventually(WAIT, () -> io.stdoutText().contains("ready")));
+        p.signal(1);
+        assertEquals(137, p.await(WAIT));
+    }
+
+    @Test
+    void runningProcessIdsShowInInfoAndDisappearAfterExit() {
+        cell.client.create("ids");
+        GardenProcess p = cell.client.run("ids", sh("read x").add("id", "reader").build(), ProcessStreams.none());
+        assertEquals(List.of("reader"), ids("ids"));
+        GardenClientException dup = assertThrows(GardenClientException.class, () ->
+                cell.client.run("ids", sh("true").add("id", "reader").build(), ProcessStreams.none()));
+        assertTrue(dup.getMessage().contains("already in use"), dup.getMessage());
+        p.stdin("x\n");
+        assertEquals(0, p.await(WAIT));
+        assertEquals(List.of(), ids("ids"));
+    }
+
+    private List<String> ids(String handle) {
+        return cell.client.info(handle).getJsonArray("ProcessIDs").getValuesAs(jakarta.json.JsonString.class)
+                .stream().map(jakarta.json.JsonString::getString).toList();
+    }
+
+    @Test
+    void aSecondClientAttachesAfterTheFirstLeftAndGetsTheRestAndTheStatus() {
+        cell.client.create("attach");
+        ProcessStreams first = ProcessStreams.collecting();
+        GardenProcess p = cell.client.run("attach",
+                sh("echo one; read x; echo two; exit 5").add("id", "attached").build(), first);
+        assertTrue(TestCell.eventually(WAIT, () -> first.stdoutText().contains("one")));
+        p.closeAll();
+        ProcessStreams second = ProcessStreams.collecting();
+        ProcessStreams third = ProcessStreams.collecting();
+        GardenProcess again = cell.client.attach("attach", "attached", second);
+        GardenProcess also = cell.client.attach("attach", "attached", third);
+        again.stdin("x\n");
+        assertEquals(5, again.await(WAIT));
+        assertEquals(5, also.await(WAIT));
+        assertEquals("two\n", second.stdoutText());
+        assertEquals("two\n", third.stdoutText());
+        // An exited process still reports its status to a late attach.
+        assertEquals(5, cell.client.attach("attach", "attached", ProcessStreams.collecting()).await(WAIT));
+    }
+
+    @Test
+    void attachingToAnUnknownProcessIsProcessNotFound() {
+        cell.client.create("noproc");
+        GardenClientException e = assertThrows(GardenClientException.class,
+                () -> cell.client.attach("noproc", "nope", ProcessStreams.none()));
+        assertEquals(404, e.status());
+        assertEquals("ProcessNotFoundError", e.type());
+        assertEquals("nope", e.processId());
+    }
+
+    @Test
+    void twentyConcurrentProcessesEachGetTheirOwnOutputAndStatus() throws Exception {
+        cell.client.create("many");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                int n = i;
+                results.add(pool.submit(() -> {
+                    ProcessStreams io = ProcessStreams.collecting();
+                    GardenProcess p = cell.client.run("many", sh("seq 1 1000 | tail -1; echo n" + n + "; exit " + n).build(), io);
+                    return p.await(WAIT) + ":" + io.stdoutText();
+                }));
+            }
+            for (int i = 0; i < 20; i++) {
+                assertEquals(i + ":1000\nn" + i + "\n", results.get(i).get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void stopTerminatesRunningProcesses() {
+        cell.client.create("stop");
+        ProcessStreams io = ProcessStreams.collecting();
+        GardenProcess p = cell.client.run("stop", sh("trap 'exit 9' TERM; echo ready; while true; do sleep 0.1; done").build(), io);
+        assertTrue(TestCell.eventually(WAIT, () -> io.stdoutText().contains("ready")));
+        cell.client.stop("stop", false);
+        assertEquals(9, p.await(WAIT));
+    }
+
+    @Test
+    void destroyEndsTheProcessesOfTheContainer() {
+        cell.client.create("destroy");
+        GardenProcess p = cell.client.run("destroy", sh("sleep 1000").build(), ProcessStreams.collecting());
+        cell.client.destroy("destroy");
+        // The client hears of the end (a kill status or an error), rather than hanging.
+        assertTrue(TestCell.eventually(WAIT, () -> p.exit().isDone()));
+        assertTrue(TestCell.eventually(Duration.ofSeconds(10), () -> cell.monitors().isEmpty()));
+    }
 }

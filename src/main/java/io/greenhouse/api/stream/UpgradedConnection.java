@@ -67,7 +67,9 @@ abstract class UpgradedConnection implements HttpUpgradeHandler {
             close();
             return;
         }
-        started();
+        // Liberty finishes taking over the socket only after init returns: closing the connection
+        // before that blocks forever, so streaming (which may end at once) starts on our own thread.
+        registry.execute(this::started);
     }
 
     /** The connection is ours: start streaming. */
@@ -105,13 +107,18 @@ abstract class UpgradedConnection implements HttpUpgradeHandler {
         if (registry != null) {
             registry.closed(this);
         }
-        if (connection != null) {
-            // Not under the write lock: closing is what unblocks a write stuck on a client that stopped reading.
-            try {
-                connection.close();
-            } catch (Exception e) {
-                LOG.log(Level.FINE, "closing an upgraded connection", e);
-            }
+        WebConnection c = connection;
+        if (c != null) {
+            // Not under the write lock: closing is what unblocks a write stuck on a client that
+            // stopped reading. Not on the caller's thread either: it may be a Liberty callback
+            // (or init), during which closing the connection waits for that very callback.
+            registry.execute(() -> {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.log(Level.FINE, "closing an upgraded connection", e);
+                }
+            });
         }
     }
 
