@@ -5,6 +5,8 @@ import io.greenhouse.api.wire.ContainerSpecJson;
 import io.greenhouse.api.wire.HandleJson;
 import io.greenhouse.api.wire.HandlesJson;
 import io.greenhouse.api.wire.InfoEntryJson;
+import io.greenhouse.api.wire.MetricsEntryJson;
+import io.greenhouse.api.wire.MetricsJson;
 import io.greenhouse.api.wire.StopJson;
 import io.greenhouse.backend.Container;
 import io.greenhouse.backend.GardenBackend;
@@ -78,6 +80,23 @@ public class ContainersResource {
                         ? new InfoEntryJson(WireMapper.info(result.value()), null)
                         : new InfoEntryJson(null, GardenExceptionMapper.toError(result.error()))));
         return out;
+    }
+
+    @GET
+    @Path("bulk_metrics")
+    public Map<String, MetricsEntryJson> bulkMetrics(@QueryParam("handles") String handles) {
+        Map<String, MetricsEntryJson> out = new LinkedHashMap<>();
+        backend.bulk(split(handles), backend::metrics).forEach((handle, result) -> out.put(handle,
+                result.error() == null
+                        ? new MetricsEntryJson(WireMapper.metrics(result.value()), null)
+                        : new MetricsEntryJson(null, GardenExceptionMapper.toError(result.error()))));
+        return out;
+    }
+
+    @GET
+    @Path("{handle}/metrics")
+    public MetricsJson metrics(@PathParam("handle") String handle) {
+        return WireMapper.metrics(backend.metrics(backend.lookup(handle)));
     }
 
     static List<String> split(String handles) {

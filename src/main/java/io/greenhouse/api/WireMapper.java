@@ -10,17 +10,22 @@ import io.greenhouse.api.wire.DiskLimitsJson;
 import io.greenhouse.api.wire.ImageRefJson;
 import io.greenhouse.api.wire.LimitsJson;
 import io.greenhouse.api.wire.MemoryLimitsJson;
+import io.greenhouse.api.wire.MetricsJson;
 import io.greenhouse.api.wire.PidLimitsJson;
 import io.greenhouse.backend.BindMount;
 import io.greenhouse.backend.Capacity;
 import io.greenhouse.backend.ContainerInfo;
+import io.greenhouse.backend.ContainerMetrics;
 import io.greenhouse.backend.ContainerSpec;
 import io.greenhouse.backend.GardenException;
 import io.greenhouse.backend.ImageRef;
 import io.greenhouse.backend.ResourceLimits;
+import io.greenhouse.backend.ResourceUsage;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Translates between Garden's wire JSON and the backend's types. */
 public final class WireMapper {
@@ -41,10 +46,30 @@ public final class WireMapper {
                 image,
                 mounts,
                 json.network(),
-                json.properties(),
-                json.env(),
+                properties(json.properties()),
+                env(json.env()),
                 Boolean.TRUE.equals(json.privileged()),
                 limits(json.limits()));
+    }
+
+    /** A JSON null value decodes to "" in the Go server; here too, rather than failing later. */
+    static java.util.Map<String, String> properties(java.util.Map<String, String> properties) {
+        if (properties == null) {
+            return null;
+        }
+        java.util.Map<String, String> copy = new java.util.LinkedHashMap<>();
+        properties.forEach((k, v) -> copy.put(k, v == null ? "" : v));
+        return copy;
+    }
+
+    static List<String> env(List<String> env) {
+        if (env == null) {
+            return null;
+        }
+        if (env.contains(null)) {
+            throw new GardenException("env entries must be strings of the form NAME=VALUE, not null");
+        }
+        return env;
     }
 
     /** image.uri wins over the older rootfs field, as in Guardian. */
@@ -103,6 +128,31 @@ public final class WireMapper {
                 info.mappedPorts().stream()
                         .map(p -> new ContainerInfoJson.PortMappingJson(p.hostPort(), p.containerPort()))
                         .toList());
+    }
+
+    /** The memory.stat names garden.ContainerMemoryStat carries (its JSON tags); others are dropped. */
+    static final List<String> MEMORY_STAT_NAMES = List.of(
+            "active_anon", "active_file", "cache", "hierarchical_memory_limit", "inactive_anon",
+            "inactive_file", "mapped_file", "pgfault", "pgmajfault", "pgpgin", "pgpgout", "rss",
+            "total_active_anon", "total_active_file", "total_cache", "total_inactive_anon",
+            "total_inactive_file", "total_mapped_file", "total_pgfault", "total_pgmajfault",
+            "total_pgpgin", "total_pgpgout", "total_rss", "total_unevictable", "unevictable", "swap",
+            "hierarchical_memsw_limit", "total_swap", "anon", "file", "swapcached");
+
+    public static MetricsJson metrics(ContainerMetrics m) {
+        ResourceUsage u = m.usage();
+        Map<String, Long> memory = new LinkedHashMap<>();
+        for (String name : MEMORY_STAT_NAMES) {
+            memory.put(name, u.memoryStats().getOrDefault(name, 0L));
+        }
+        memory.put("TotalUsageTowardLimit", u.memoryUsageTowardLimit());
+        return new MetricsJson(memory,
+                new MetricsJson.CpuStatJson(u.cpuUsageNanos(), u.cpuUserNanos(), u.cpuSystemNanos()),
+                new MetricsJson.DiskStatJson(m.disk().totalBytes(), m.disk().totalInodes(),
+                        m.disk().exclusiveBytes(), m.disk().exclusiveInodes()),
+                new MetricsJson.PidStatJson(u.pidsCurrent(), u.pidsMax()),
+                m.age().toNanos(),
+                m.cpuEntitlement());
     }
 
     public static CapacityJson capacity(Capacity c) {

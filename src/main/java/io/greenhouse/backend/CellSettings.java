@@ -8,6 +8,9 @@ import java.time.Duration;
  * @param maxContainers     creates beyond this many are refused
  * @param defaultGraceTime  grace time of a container whose spec gives none; zero means never reap
  * @param stopTimeout       how long Stop waits after SIGTERM before SIGKILL
+ * @param destroyContainersOnStart  on start, destroy the containers of the previous run instead of
+ *                          serving them again (Guardian's destroy_containers_on_start)
  */
-public record CellSettings(int maxContainers, Duration defaultGraceTime, Duration stopTimeout) {
+public record CellSettings(int maxContainers, Duration defaultGraceTime, Duration stopTimeout,
+                           boolean destroyContainersOnStart) {
 }

@@ -26,6 +26,8 @@ public final class GardenBackend {
     private final HostCapacity host;
     private final CellSettings settings;
     private final GraceTimeReaper reaper;
+    private final MetricsCollector metrics;
+    private final ContainerEvents events;
 
     /** Live containers by handle. A handle being created or destroyed is held in {@link #busy}. */
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
@@ -33,7 +35,9 @@ public final class GardenBackend {
     private volatile boolean ready;
 
     public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
-                         ProcessTable processes, HostCapacity host, CellSettings settings, Clock clock) {
+                         ProcessTable processes, HostCapacity host, CellSettings settings, Clock clock,
+                         MetricsCollector metrics, ContainerEvents events) {
+        this.events = events;
         this.store = store;
         this.rootfs = rootfs;
         this.runtime = runtime;
@@ -41,6 +45,7 @@ public final class GardenBackend {
         this.host = host;
         this.settings = settings;
         this.reaper = new GraceTimeReaper(clock);
+        this.metrics = metrics;
     }
 
     public void ping() {
@@ -55,6 +60,22 @@ public final class GardenBackend {
     }
 
     public Container create(ContainerSpec requested) {
+        long started = System.nanoTime();
+        try {
+            Container created = createContainer(requested);
+            events.created(created.handle(), since(started));
+            return created;
+        } catch (RuntimeException e) {
+            events.createFailed(since(started));
+            throw e;
+        }
+    }
+
+    private static Duration since(long startedNanos) {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    private Container createContainer(ContainerSpec requested) {
         String handle = requested.handle() == null || requested.handle().isEmpty()
                 ? Handles.generate() : Handles.validate(requested.handle());
         ContainerSpec spec = requested.withHandle(handle);
@@ -153,9 +174,11 @@ public final class GardenBackend {
             if (!containers.containsKey(handle)) {
                 throw new ContainerNotFoundException(handle);
             }
+            long started = System.nanoTime();
             reaper.forget(handle);
             cleanUp(handle);
             containers.remove(handle);
+            events.destroyed(handle, since(started));
         } finally {
             busy.remove(handle, "destroying");
         }
@@ -184,6 +207,10 @@ public final class GardenBackend {
         } catch (RuntimeException e) {
             failures.add(e);
         }
+    }
+
+    public ContainerMetrics metrics(Container container) {
+        return metrics.collect(container);
     }
 
     public List<String> handles(Map<String, String> filter) {
@@ -230,7 +257,10 @@ public final class GardenBackend {
     public void reload() {
         for (ContainerRecord record : store.loadAll()) {
             String handle = record.handle();
-            if (runtime.state(handle).running()) {
+            if (settings.destroyContainersOnStart()) {
+                LOG.info(() -> "destroying container " + handle + " of the previous run, as configured");
+                tryCleanUp(handle);
+            } else if (runtime.state(handle).running()) {
                 Container container = newContainer(record, store.directory(handle));
                 containers.put(handle, container);
                 try {

@@ -4,6 +4,9 @@ package io.greenhouse.backend;
 public interface HostCapacity {
     long memoryBytes();
 
+    /** CPUs the host offers; CPU entitlement is shared out over them. */
+    int cpuCores();
+
     /** Size of the filesystem that holds the depot. */
     long diskBytes();
 }

@@ -37,6 +37,11 @@ public final class LinuxHostCapacity implements HostCapacity {
     }
 
     @Override
+    public int cpuCores() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    @Override
     public long diskBytes() {
         try {
             return Files.getFileStore(depot).getTotalSpace();

@@ -24,6 +24,10 @@ import java.util.List;
  * </pre>
  */
 public final class OverlayRootfsProvider implements RootfsProvider {
+    /** Where, inside a container's directory, its writes and its merged root filesystem live. */
+    static final String UPPER = "overlay/upper";
+    static final String MERGED = "rootfs";
+
     private final Path defaultRootfs;
     private final Syscalls syscalls;
 

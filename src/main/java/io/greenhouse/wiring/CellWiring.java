@@ -5,14 +5,18 @@ import io.greenhouse.backend.ContainerRuntime;
 import io.greenhouse.backend.ContainerStore;
 import io.greenhouse.backend.GardenBackend;
 import io.greenhouse.backend.HostCapacity;
+import io.greenhouse.backend.MetricsCollector;
 import io.greenhouse.backend.ProcessTable;
 import io.greenhouse.backend.RootfsProvider;
 import io.greenhouse.depot.DirectoryStore;
 import io.greenhouse.depot.RecordCodec;
+import io.greenhouse.cgroups.CgroupUsageMeter;
 import io.greenhouse.host.LinuxHostCapacity;
 import io.greenhouse.linux.Syscalls;
+import io.greenhouse.metrics.LifecycleMetrics;
 import io.greenhouse.process.MonitorLauncher;
 import io.greenhouse.process.ProcessManager;
+import io.greenhouse.rootfs.OverlayDiskMeter;
 import io.greenhouse.rootfs.OverlayRootfsProvider;
 import io.greenhouse.runc.BundleBuilder;
 import io.greenhouse.runc.RuncRuntime;
@@ -76,9 +80,24 @@ public class CellWiring {
 
     @Produces
     @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Produces
+    @Singleton
+    MetricsCollector metrics(Settings s, HostCapacity host, Clock clock) {
+        return new MetricsCollector(new CgroupUsageMeter(Path.of("/sys/fs/cgroup"), s.cgroupParent()),
+                new OverlayDiskMeter(), host, clock);
+    }
+
+    @Produces
+    @Singleton
     GardenBackend backend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
-                          ProcessTable processes, HostCapacity host, Settings s) {
+                          ProcessTable processes, HostCapacity host, Settings s, Clock clock,
+                          MetricsCollector metricsCollector, LifecycleMetrics events) {
         return new GardenBackend(store, rootfs, runtime, processes, host,
-                new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout()), Clock.systemUTC());
+                new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout(),
+                        s.destroyContainersOnStart()), clock, metricsCollector, events);
     }
 }

@@ -19,6 +19,7 @@ public record Settings(
         int maxContainers,
         Duration defaultGraceTime,
         Duration stopTimeout,
+        boolean destroyContainersOnStart,
         Path monitorSockets,
         int processBufferBytes) {
 
@@ -38,6 +39,7 @@ public record Settings(
                 Integer.parseInt(string(config, "greenhouse.containers.max", "250")),
                 duration(string(config, "greenhouse.grace-time.default", "0")),
                 duration(string(config, "greenhouse.stop.timeout", "10s")),
+                Boolean.parseBoolean(string(config, "greenhouse.containers.destroy-on-start", "false")),
                 Path.of(string(config, "greenhouse.process.sockets.dir", sockets.toString())),
                 Integer.parseInt(string(config, "greenhouse.process.buffer.bytes", Integer.toString(1 << 20))));
     }

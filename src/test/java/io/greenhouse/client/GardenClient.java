@@ -30,6 +30,9 @@ public final class GardenClient {
     private final HttpClient http;
 
     public GardenClient(URI base) {
+        // Like the Go client (DisableKeepAlives), every request asks for its own connection. Liberty
+        // closes a connection after an error status, and a reused one would then fail.
+        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "connection");
         this.base = base;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -82,6 +85,14 @@ public final class GardenClient {
 
     public JsonObject bulkInfo(List<String> handles) {
         return call("GET", "/containers/bulk_info?handles=" + enc(String.join(",", handles)), null).asJsonObject();
+    }
+
+    public JsonObject metrics(String handle) {
+        return call("GET", "/containers/" + enc(handle) + "/metrics", null).asJsonObject();
+    }
+
+    public JsonObject bulkMetrics(List<String> handles) {
+        return call("GET", "/containers/bulk_metrics?handles=" + enc(String.join(",", handles)), null).asJsonObject();
     }
 
     public void stop(String handle, boolean kill) {
@@ -217,7 +228,8 @@ public final class GardenClient {
 
     /** Sends a request with a raw body and returns status and body text, for wire-format tests. */
     public HttpResponse<String> raw(String method, String path, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(2));
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(2))
+                .header("Connection", "close");
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
