@@ -235,7 +235,17 @@ public final class GardenClient {
             b.header("Content-Type", "application/json");
         }
         try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            try {
+                return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                // Liberty closes a connection after an error status without saying so (server.xml
+                // strips Connection headers); a pooled connection can be picked in that window.
+                // Nothing was answered on it, so the request never reached the server: send again.
+                if (!String.valueOf(e.getMessage()).contains("header parser received no bytes")) {
+                    throw e;
+                }
+                return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
