@@ -1,5 +1,6 @@
 package io.greenhouse.api;
 
+import io.greenhouse.api.stream.StreamRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -10,5 +11,11 @@ public class ApiWiring {
     @Singleton
     JsonBodies jsonBodies() {
         return new JsonBodies();
+    }
+
+    @Produces
+    @Singleton
+    StreamRegistry streamRegistry() {
+        return new StreamRegistry();
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Container {
     private final Path directory;
+    private final Path rootfs;
     private final ContainerStore store;
     private final ContainerRuntime runtime;
     private final GraceTimeReaper reaper;
@@ -20,10 +21,11 @@ public final class Container {
     private final Duration stopTimeout;
     private ContainerRecord record;
 
-    Container(ContainerRecord record, Path directory, ContainerStore store, ContainerRuntime runtime,
+    Container(ContainerRecord record, Path directory, Path rootfs, ContainerStore store, ContainerRuntime runtime,
               GraceTimeReaper reaper, ProcessTable processes, Duration stopTimeout) {
         this.record = record;
         this.directory = directory;
+        this.rootfs = rootfs;
         this.store = store;
         this.runtime = runtime;
         this.reaper = reaper;
@@ -55,6 +57,24 @@ public final class Container {
                 List.of());
     }
 
+    /** What the process table needs to run processes in this container. */
+    public ProcessTarget processTarget() {
+        ContainerRecord r = record();
+        return new ProcessTarget(handle(), directory, rootfs,
+                GardenBackend.mergeEnv(r.rootfsEnv(), r.spec().env()), r.spec().privileged());
+    }
+
+    public ContainerProcess run(ProcessSpec spec) {
+        if (record().stopped()) {
+            throw new GardenException("cannot run a process in stopped container " + handle());
+        }
+        return processes.run(processTarget(), spec);
+    }
+
+    public ContainerProcess attach(String processId) {
+        return processes.find(handle(), processId);
+    }
+
     /**
      * Stops every process but the container's init, as Guardian does: SIGTERM, then SIGKILL for
      * whatever is left after the stop timeout (or SIGKILL at once). The container stays until
@@ -62,6 +82,9 @@ public final class Container {
      */
     public void stop(boolean kill) {
         int init = runtime.state(handle()).pid();
+        // Processes run through the API are signalled the way clients signal them (process and
+        // group); anything else they started is caught by the per-pid pass.
+        processes.signalAll(handle(), kill ? ProcessSignal.KILL : ProcessSignal.TERMINATE);
         signalAllBut(init, kill);
         if (!kill && !waitForOnly(init, stopTimeout)) {
             signalAllBut(init, true);

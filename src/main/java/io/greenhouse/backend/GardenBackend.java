@@ -144,6 +144,20 @@ public final class GardenBackend {
         return c;
     }
 
+    public ContainerProcess run(String handle, ProcessSpec spec) {
+        return lookup(handle).run(spec);
+    }
+
+    public ContainerProcess attach(String handle, String processId) {
+        return lookup(handle).attach(processId);
+    }
+
+    /** The server is stopping: clients are let go of, containers and their processes keep running. */
+    public void detachAll() {
+        ready = false;
+        processes.detachAll();
+    }
+
     /** Keeps the grace-time clock still while a client is using the container. */
     public GraceTimeReaper.Activity activity(String handle) {
         return reaper.hold(handle);
@@ -247,7 +261,13 @@ public final class GardenBackend {
                 LOG.info(() -> "destroying container " + handle + " of the previous run, as configured");
                 tryCleanUp(handle);
             } else if (runtime.state(handle).running()) {
-                containers.put(handle, newContainer(record, store.directory(handle)));
+                Container container = newContainer(record, store.directory(handle));
+                containers.put(handle, container);
+                try {
+                    processes.reload(container.processTarget());
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "could not reload the processes of " + handle, e);
+                }
                 reaper.track(handle, record.graceTime());
                 LOG.info(() -> "reloaded container " + handle);
             } else {
@@ -293,6 +313,7 @@ public final class GardenBackend {
     }
 
     private Container newContainer(ContainerRecord record, Path directory) {
-        return new Container(record, directory, store, runtime, reaper, processes, settings.stopTimeout());
+        return new Container(record, directory, rootfs.mountPoint(directory), store, runtime, reaper, processes,
+                settings.stopTimeout());
     }
 }

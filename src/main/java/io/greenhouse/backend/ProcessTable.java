@@ -2,12 +2,27 @@ package io.greenhouse.backend;
 
 import java.util.List;
 
-/** The processes run in containers, as far as container lifecycle needs to know them. */
+/** Runs processes in containers and keeps track of them, across restarts of the server. */
 public interface ProcessTable {
+
+    /** Starts a process; returns once it runs (or throws why it could not start). */
+    ContainerProcess run(ProcessTarget target, ProcessSpec spec);
+
+    /** A process of the container, running or exited. */
+    ContainerProcess find(String handle, String processId);
 
     /** Ids of the container's processes that have not exited. */
     List<String> runningIds(String handle);
 
+    /** Signals every process run in the container. */
+    void signalAll(String handle, ProcessSignal signal);
+
+    /** Picks up the processes a previous run of the server left in the container. */
+    void reload(ProcessTarget target);
+
     /** Called once the container is gone: drop every process record and free what they hold. */
     void forget(String handle);
+
+    /** The server is stopping: let go of every process, leaving them running. */
+    void detachAll();
 }

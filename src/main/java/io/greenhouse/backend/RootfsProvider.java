@@ -9,6 +9,9 @@ public interface RootfsProvider {
     /** Mounts the container's root filesystem under its directory; on failure nothing is left. */
     Rootfs create(String handle, ImageRef image, Path containerDirectory);
 
+    /** Where {@link #create} mounts the root filesystem of the container with this directory. */
+    Path mountPoint(Path containerDirectory);
+
     /** Unmounts and removes what {@link #create} made; safe to call when nothing (or part) exists. */
     void destroy(String handle, Path containerDirectory);
 

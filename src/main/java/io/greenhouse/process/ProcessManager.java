@@ -1,16 +1,232 @@
 package io.greenhouse.process;
 
+import io.greenhouse.backend.ContainerProcess;
+import io.greenhouse.backend.GardenException;
+import io.greenhouse.backend.ProcessNotFoundException;
+import io.greenhouse.backend.ProcessSignal;
+import io.greenhouse.backend.ProcessSpec;
 import io.greenhouse.backend.ProcessTable;
-import java.util.List;
+import io.greenhouse.backend.ProcessTarget;
 
-/** Tracks processes run in containers. Run and Attach arrive with the process work. */
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * Runs each process under its own greenhouse-monitor and keeps the processes of every container,
+ * reloading them from the depot after a restart.
+ */
 public class ProcessManager implements ProcessTable {
+    private static final Logger LOG = Logger.getLogger(ProcessManager.class.getName());
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final MonitorLauncher launcher;
+    private final Path socketsDir;
+    private final int bufferBytes;
+    /** Processes by container handle, then by process id. */
+    private final Map<String, Map<String, MonitoredProcess>> containers = new ConcurrentHashMap<>();
+
+    public ProcessManager(MonitorLauncher launcher, Path socketsDir, int bufferBytes) {
+        this.launcher = launcher;
+        this.socketsDir = socketsDir;
+        this.bufferBytes = bufferBytes;
+    }
+
+    @Override
+    public ContainerProcess run(ProcessTarget target, ProcessSpec spec) {
+        String id = spec.id().isEmpty() ? UUID.randomUUID().toString() : spec.id();
+        if (!ProcessDirectory.validId(id)) {
+            throw new GardenException("invalid process id '" + id + "': use printable characters without '/'");
+        }
+        if (!spec.image().isDefault() || !spec.bindMounts().isEmpty()) {
+            throw new GardenException("processes with their own image or bind mounts are not supported by this cell yet");
+        }
+        Map<String, MonitoredProcess> table = containers.computeIfAbsent(target.handle(), h -> new ConcurrentHashMap<>());
+        MonitoredProcess process = new MonitoredProcess(target.handle(), id,
+                ProcessDirectory.root(target.directory()).resolve(id), bufferBytes);
+        MonitoredProcess previous = table.putIfAbsent(id, process);
+        if (previous != null) {
+            if (previous.running()) {
+                throw new GardenException("process ID '" + id + "' already in use");
+            }
+            if (!table.replace(id, previous, process)) {
+                throw new GardenException("process ID '" + id + "' already in use");
+            }
+        }
+        try {
+            start(target, spec, process);
+            return process;
+        } catch (RuntimeException e) {
+            table.remove(id, process);
+            ProcessDirectory.deleteRecursively(process.directory());
+            throw e;
+        }
+    }
+
+    private void start(ProcessTarget target, ProcessSpec spec, MonitoredProcess process) {
+        ExecUser user = ContainerUsers.of(target.rootfs()).resolve(spec.user());
+        String cwd = spec.dir().isEmpty() ? user.home() : spec.dir();
+        if (!cwd.startsWith("/")) {
+            cwd = "/" + cwd;
+        }
+        // The spec's dir is created (owned by the user) if missing; an absent home means "/".
+        MonitorLauncher.WorkingDirectory ensure = null;
+        if (!spec.dir().isEmpty()) {
+            ensure = new MonitorLauncher.WorkingDirectory(target.rootfs(), cwd, user.uid(), user.gid());
+        } else if (!Files.isDirectory(target.rootfs().resolve(cwd.substring(1)), LinkOption.NOFOLLOW_LINKS)) {
+            cwd = "/";
+        }
+        Path dir = process.directory();
+        ProcessDirectory.deleteRecursively(dir);
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve(ProcessDirectory.PROCESS_SPEC),
+                    OciProcess.build(target, spec, user, cwd).toString());
+            Files.createDirectories(socketsDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("preparing process directory " + dir, e);
+        }
+        Path socket = socket(target.handle(), process.id());
+        launcher.launch(target.handle(), dir, socket, spec.tty() != null, ensure);
+        try {
+            process.connect(MonitorLink.connect(socket));
+        } catch (IOException e) {
+            // The monitor finished before we could connect; it left the status in the depot.
+            settleWithoutMonitor(process);
+        }
+    }
+
+    /** Monitor sockets live in a short directory of their own: depot paths can exceed sun_path. */
+    Path socket(String handle, String id) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((handle + "\0" + id).getBytes(StandardCharsets.UTF_8));
+            return socketsDir.resolve(HexFormat.of().formatHex(digest, 0, 16) + ".sock");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void settleWithoutMonitor(MonitoredProcess process) {
+        Integer status = ProcessDirectory.exitStatus(process.directory());
+        if (status != null) {
+            process.exited(ProcessDirectory.tail(process.directory(), "stdout.tail"),
+                    ProcessDirectory.tail(process.directory(), "stderr.tail"), status);
+        } else {
+            process.lost("its monitor is not running");
+        }
+    }
+
+    @Override
+    public ContainerProcess find(String handle, String processId) {
+        MonitoredProcess p = containers.getOrDefault(handle, Map.of()).get(processId);
+        if (p == null) {
+            throw new ProcessNotFoundException(processId);
+        }
+        return p;
+    }
+
     @Override
     public List<String> runningIds(String handle) {
-        return List.of();
+        return containers.getOrDefault(handle, Map.of()).values().stream()
+                .filter(MonitoredProcess::running)
+                .map(MonitoredProcess::id)
+                .sorted()
+                .toList();
+    }
+
+    @Override
+    public void signalAll(String handle, ProcessSignal signal) {
+        containers.getOrDefault(handle, Map.of()).values().stream()
+                .filter(MonitoredProcess::running)
+                .forEach(p -> p.signal(signal));
+    }
+
+    @Override
+    public void reload(ProcessTarget target) {
+        Path root = ProcessDirectory.root(target.directory());
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        Map<String, MonitoredProcess> table = containers.computeIfAbsent(target.handle(), h -> new ConcurrentHashMap<>());
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path dir : dirs.toList()) {
+                String id = dir.getFileName().toString();
+                if (!ProcessDirectory.validId(id) || !Files.exists(dir.resolve(ProcessDirectory.PROCESS_SPEC))) {
+                    continue;
+                }
+                MonitoredProcess process = new MonitoredProcess(target.handle(), id, dir, bufferBytes);
+                table.put(id, process);
+                reconnect(target.handle(), process);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("listing processes of " + target.handle(), e);
+        }
+    }
+
+    private void reconnect(String handle, MonitoredProcess process) {
+        if (ProcessDirectory.exitStatus(process.directory()) == null) {
+            Path socket = socket(handle, process.id());
+            long deadline = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
+            while (Files.exists(socket)) {
+                try {
+                    process.connect(MonitorLink.connect(socket));
+                    LOG.fine(() -> "reattached to process " + process.id() + " in " + handle);
+                    return;
+                } catch (IOException e) {
+                    if (System.nanoTime() > deadline || ProcessDirectory.exitStatus(process.directory()) != null) {
+                        break;
+                    }
+                    sleep(50);
+                }
+            }
+        }
+        settleWithoutMonitor(process);
     }
 
     @Override
     public void forget(String handle) {
+        Map<String, MonitoredProcess> table = containers.remove(handle);
+        if (table == null) {
+            return;
+        }
+        // The container's processes are dead by now (the runtime deleted it); their monitors
+        // finish once their output is drained, which abandoning makes immediate.
+        table.values().forEach(MonitoredProcess::abandon);
+        for (MonitoredProcess p : table.values()) {
+            p.awaitExit(Duration.ofSeconds(5));
+            try {
+                Files.deleteIfExists(socket(handle, p.id()));
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "removing monitor socket", e);
+            }
+        }
+    }
+
+    @Override
+    public void detachAll() {
+        containers.values().forEach(t -> t.values().forEach(MonitoredProcess::detach));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

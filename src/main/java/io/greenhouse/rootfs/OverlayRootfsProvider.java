@@ -91,6 +91,11 @@ public final class OverlayRootfsProvider implements RootfsProvider {
     }
 
     @Override
+    public Path mountPoint(Path containerDirectory) {
+        return containerDirectory.resolve("rootfs");
+    }
+
+    @Override
     public void destroy(String handle, Path containerDirectory) {
         Path merged = containerDirectory.resolve("rootfs");
         if (Files.exists(merged, LinkOption.NOFOLLOW_LINKS)) {

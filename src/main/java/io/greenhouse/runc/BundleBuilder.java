@@ -89,6 +89,11 @@ public final class BundleBuilder {
         return withPath;
     }
 
+    /** The capabilities a container's root processes get. */
+    public static List<String> containerCapabilities(boolean privileged) {
+        return privileged ? PRIVILEGED_CAPS : UNPRIVILEGED_CAPS;
+    }
+
     public static JsonObjectBuilder capabilities(boolean privileged) {
         List<String> caps = privileged ? PRIVILEGED_CAPS : UNPRIVILEGED_CAPS;
         JsonObjectBuilder b = Json.createObjectBuilder();

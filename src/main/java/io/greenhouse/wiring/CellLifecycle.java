@@ -63,7 +63,8 @@ public class CellLifecycle {
 
     @PreDestroy
     void onStop() {
-        backend.markUnready();
+        // Processes keep running under their monitors; the next server reattaches to them.
+        backend.detachAll();
         if (reaper != null) {
             reaper.shutdownNow();
         }

@@ -18,6 +18,7 @@ import io.greenhouse.cgroups.CgroupUsageMeter;
 import io.greenhouse.host.LinuxHostCapacity;
 import io.greenhouse.linux.Syscalls;
 import io.greenhouse.metrics.LifecycleMetrics;
+import io.greenhouse.process.MonitorLauncher;
 import io.greenhouse.process.ProcessManager;
 import io.greenhouse.rootfs.OverlayDiskMeter;
 import io.greenhouse.rootfs.OverlayRootfsProvider;
@@ -75,8 +76,11 @@ public class CellWiring {
 
     @Produces
     @Singleton
-    ProcessTable processes() {
-        return new ProcessManager();
+    ProcessTable processes(Settings s) {
+        return new ProcessManager(
+                new MonitorLauncher(s.helpers().resolve("greenhouse-monitor"), s.runtimeBinary(), s.runtimeRoot(),
+                        s.processBufferBytes()),
+                s.monitorSockets(), s.processBufferBytes());
     }
 
     @Produces

@@ -22,13 +22,20 @@ public record Settings(
         boolean destroyContainersOnStart,
         Path busybox,
         long streamInMaxBytes,
-        long streamInMaxEntries) {
+        long streamInMaxEntries,
+        Path monitorSockets,
+        int processBufferBytes) {
 
     public static Settings from(Config config) {
+        Path runtimeRoot = Path.of(string(config, "greenhouse.runtime.root", "/run/greenhouse/runc"));
+        // Beside the runtime root by default: short (unix socket paths are limited to 107 bytes)
+        // and, like the runtime's state, gone after a reboot, when no process is left either.
+        Path sockets = runtimeRoot.toAbsolutePath().getParent() == null ? Path.of("/run/greenhouse/monitors")
+                : runtimeRoot.toAbsolutePath().getParent().resolve("monitors");
         return new Settings(
                 Path.of(string(config, "greenhouse.depot.dir", "/var/lib/greenhouse/depot")),
                 string(config, "greenhouse.runtime.binary", "runc"),
-                Path.of(string(config, "greenhouse.runtime.root", "/run/greenhouse/runc")),
+                runtimeRoot,
                 Path.of(string(config, "greenhouse.rootfs.default", "/var/lib/greenhouse/rootfs/busybox")),
                 Path.of(string(config, "greenhouse.helpers.dir", "/var/lib/greenhouse/bin")),
                 string(config, "greenhouse.cgroup.parent", "greenhouse"),
@@ -38,7 +45,9 @@ public record Settings(
                 Boolean.parseBoolean(string(config, "greenhouse.containers.destroy-on-start", "false")),
                 Path.of(string(config, "greenhouse.files.busybox", "/bin/busybox")),
                 Long.parseLong(string(config, "greenhouse.files.max-bytes", Long.toString(64L << 30))),
-                Long.parseLong(string(config, "greenhouse.files.max-entries", "1000000")));
+                Long.parseLong(string(config, "greenhouse.files.max-entries", "1000000")),
+                Path.of(string(config, "greenhouse.process.sockets.dir", sockets.toString())),
+                Integer.parseInt(string(config, "greenhouse.process.buffer.bytes", Integer.toString(1 << 20))));
     }
 
     private static String string(Config config, String name, String defaultValue) {

@@ -21,6 +21,11 @@ final class FakeRootfs implements RootfsProvider {
     }
 
     @Override
+    public Path mountPoint(Path containerDirectory) {
+        return containerDirectory.resolve("rootfs");
+    }
+
+    @Override
     public void destroy(String handle, Path containerDirectory) {
         mounted.remove(handle);
     }

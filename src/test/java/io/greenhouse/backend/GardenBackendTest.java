@@ -19,16 +19,7 @@ class GardenBackendTest {
     private final FakeRuntime runtime = new FakeRuntime();
     private final RecordingEvents events = new RecordingEvents();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private final ProcessTable processes = new ProcessTable() {
-        @Override
-        public List<String> runningIds(String handle) {
-            return List.of();
-        }
-
-        @Override
-        public void forget(String handle) {
-        }
-    };
+    private final FakeProcesses processes = new FakeProcesses();
     private final HostCapacity host = new HostCapacity() {
         @Override
         public long memoryBytes() {
@@ -174,6 +165,39 @@ class GardenBackendTest {
         assertEquals("v", restarted.lookup("alive").property("k"));
         assertFalse(store.directories.contains("dead"));
         assertFalse(store.directories.contains("half-made"));
+    }
+
+    @Test
+    void processesRunInTheContainersRootfsWithItsMergedEnv() {
+        rootfs.imageEnv = List.of("A=image", "B=image");
+        backend.create(new ContainerSpec("runner", Duration.ZERO, ImageRef.DEFAULT, List.of(), null, Map.of(),
+                List.of("B=spec"), true, ResourceLimits.NONE));
+        assertThrows(GardenException.class, () -> backend.run("runner",
+                new ProcessSpec("", "/bin/true", List.of(), List.of(), "", "", Map.of(), null, ImageRef.DEFAULT, List.of())));
+        ProcessTarget target = processes.targets.get(0);
+        assertEquals(List.of("A=image", "B=spec"), target.env());
+        assertEquals(store.directory("runner").resolve("rootfs"), target.rootfs());
+        assertTrue(target.privileged());
+    }
+
+    @Test
+    void destroyForgetsTheProcessesAfterTheRuntimeKilledThem() {
+        backend.create(spec("with-processes", Map.of(), List.of()));
+        backend.lookup("with-processes").stop(true);
+        backend.destroy("with-processes");
+        assertEquals(List.of("signal with-processes KILL", "forget with-processes"), processes.calls);
+    }
+
+    @Test
+    void reloadPicksUpTheProcessesOfRunningContainersOnly() {
+        backend.create(spec("alive", Map.of(), List.of()));
+        backend.create(spec("dead", Map.of(), List.of()));
+        runtime.running.remove("dead");
+        processes.calls.clear();
+        backend(10, Duration.ZERO).reload();
+        assertTrue(processes.calls.contains("reload alive"), processes.calls.toString());
+        assertFalse(processes.calls.contains("reload dead"), processes.calls.toString());
+        assertTrue(processes.calls.contains("forget dead"), processes.calls.toString());
     }
 
     @Test

@@ -27,12 +27,17 @@ import java.util.stream.Collectors;
  */
 public final class GardenClient {
     private final URI base;
+    private final HttpClient http;
 
     public GardenClient(URI base) {
         // Like the Go client (DisableKeepAlives), every request asks for its own connection. Liberty
         // closes a connection after an error status, and a reused one would then fail.
         System.setProperty("jdk.httpclient.allowRestrictedHeaders", "connection");
         this.base = base;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     public URI base() {
@@ -118,6 +123,107 @@ public final class GardenClient {
 
     public JsonObject limits(String handle, String kind) {
         return call("GET", "/containers/" + enc(handle) + "/limits/" + kind, null).asJsonObject();
+    }
+
+    /** Runs a process (a garden.ProcessSpec JSON object) over a hijacked connection. */
+    public GardenProcess run(String handle, JsonObject spec, ProcessStreams streams) {
+        return hijack("POST", "/containers/" + enc(handle) + "/processes", spec.toString(), "", handle, streams);
+    }
+
+    /**
+     * Runs a process, sending {@code trailing} (process payloads) in the same write as the request,
+     * as a fast client may.
+     */
+    public GardenProcess runWithTrailing(String handle, JsonObject spec, String trailing, ProcessStreams streams) {
+        return hijack("POST", "/containers/" + enc(handle) + "/processes", spec.toString(), trailing, handle, streams);
+    }
+
+    public GardenProcess attach(String handle, String processId, ProcessStreams streams) {
+        return hijack("GET", "/containers/" + enc(handle) + "/processes/" + enc(processId), null, "", handle, streams);
+    }
+
+    private GardenProcess hijack(String method, String path, String body, String trailing, String handle,
+                                 ProcessStreams streams) {
+        try {
+            java.net.Socket socket = connect();
+            java.io.InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+            writeRequest(socket, method, path, body, trailing);
+            readHeaders(in, socket);
+            String first = GardenProcess.readLine(in);
+            if (first == null) {
+                socket.close();
+                throw new IOException("connection closed before the process id");
+            }
+            JsonObject hello = Json.createReader(new StringReader(first)).readObject();
+            GardenProcess p = new GardenProcess(socket, in, hello.getString("process_id"), hello.getString("stream_id"));
+            String base = "/containers/" + enc(handle) + "/processes/" + enc(p.id()) + "/attaches/" + enc(p.streamId());
+            if (streams.stdout() != null) {
+                openStream(p, base + "/stdout", streams.stdout());
+            }
+            if (streams.stderr() != null) {
+                openStream(p, base + "/stderr", streams.stderr());
+            }
+            p.startWaiting();
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void openStream(GardenProcess p, String path, java.io.OutputStream sink) throws IOException {
+        java.net.Socket s = connect();
+        java.io.InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+        writeRequest(s, "GET", path, null, "");
+        readHeaders(in, s);
+        p.streamTo(s, in, sink);
+    }
+
+    private java.net.Socket connect() throws IOException {
+        java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort());
+        s.setTcpNoDelay(true);
+        return s;
+    }
+
+    private static void writeRequest(java.net.Socket s, String method, String path, String body, String trailing)
+            throws IOException {
+        byte[] b = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        String head = method + " " + path + " HTTP/1.1\r\nHost: api\r\nUser-Agent: Go-http-client/1.1\r\n"
+                + (body == null ? "" : "Content-Type: application/json\r\n")
+                + "Content-Length: " + b.length + "\r\n\r\n";
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        all.write(head.getBytes(StandardCharsets.US_ASCII));
+        all.write(b);
+        all.write(trailing.getBytes(StandardCharsets.UTF_8));
+        s.getOutputStream().write(all.toByteArray());
+        s.getOutputStream().flush();
+    }
+
+    /**
+     * Reads the response head. A failure status throws the Garden error; a success must look the
+     * way httputil.ClientConn needs it: not chunked, no Connection: close, not 101.
+     */
+    private static void readHeaders(java.io.InputStream in, java.net.Socket s) throws IOException {
+        String status = GardenProcess.readLine(in);
+        if (status == null) {
+            s.close();
+            throw new IOException("connection closed before a response");
+        }
+        int code = Integer.parseInt(status.split(" ")[1]);
+        Map<String, String> headers = new java.util.HashMap<>();
+        for (String line; (line = GardenProcess.readLine(in)) != null && !line.strip().isEmpty(); ) {
+            int colon = line.indexOf(':');
+            headers.put(line.substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT), line.substring(colon + 1).strip());
+        }
+        if (code < 200 || code > 299) {
+            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+            String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+            s.close();
+            throw error(code, parse(body), body);
+        }
+        if (headers.containsKey("transfer-encoding") || headers.containsKey("connection") || code == 101) {
+            s.close();
+            throw new IOException("response the Go client cannot hijack: " + status + " " + headers);
+        }
     }
 
     /**

@@ -51,7 +51,37 @@ public final class TestCell {
         for (Path dir : children(depot)) {
             found.add("depot entry " + dir);
         }
+        for (Path socket : children(monitorSockets())) {
+            found.add("monitor socket " + socket);
+        }
+        monitors().forEach(pid -> found.add("process monitor " + pid));
         return found;
+    }
+
+    /** Where the cell's process monitors listen (beside the runtime root, as in Settings). */
+    public Path monitorSockets() {
+        return runtimeRoot.toAbsolutePath().getParent().resolve("monitors");
+    }
+
+    /** Pids of the greenhouse-monitor processes serving this cell's depot. */
+    public List<Long> monitors() {
+        String marker = "--dir\0" + depot;
+        List<Long> pids = new ArrayList<>();
+        for (Path proc : children(Path.of("/proc"))) {
+            String name = proc.getFileName().toString();
+            if (!name.chars().allMatch(Character::isDigit)) {
+                continue;
+            }
+            try {
+                String cmdline = Files.readString(proc.resolve("cmdline"));
+                if (cmdline.contains("greenhouse-monitor") && cmdline.contains(marker)) {
+                    pids.add(Long.parseLong(name));
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // the process is gone
+            }
+        }
+        return pids;
     }
 
     public static List<String> mounts() {
@@ -72,6 +102,18 @@ public final class TestCell {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Polls until the condition holds or the time is up; returns whether it held. */
+    public static boolean eventually(Duration timeout, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            sleep(Duration.ofMillis(50));
+        }
+        return condition.getAsBoolean();
     }
 
     /** Destroys every container of the cell; tests call it so one test's failure cannot leak into the next. */

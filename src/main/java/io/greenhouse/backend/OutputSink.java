@@ -1,0 +1,13 @@
+package io.greenhouse.backend;
+
+import java.io.IOException;
+
+/** Where a process's stdout or stderr goes: a client's stream connection. */
+public interface OutputSink {
+
+    /** Blocks while the reader is slow, which in turn slows the process down (nothing is dropped). */
+    void write(byte[] data, int offset, int length) throws IOException;
+
+    /** The stream is over (the process exited, or the container is going away). */
+    void end();
+}

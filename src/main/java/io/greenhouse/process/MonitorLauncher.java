@@ -1,0 +1,78 @@
+package io.greenhouse.process;
+
+import io.greenhouse.backend.ExecutableNotFoundException;
+import io.greenhouse.backend.GardenException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Starts a greenhouse-monitor for a process and reports how the start went. */
+public final class MonitorLauncher {
+    private final Path monitorBinary;
+    private final String runtimeBinary;
+    private final Path runtimeRoot;
+    private final int bufferBytes;
+
+    public MonitorLauncher(Path monitorBinary, String runtimeBinary, Path runtimeRoot, int bufferBytes) {
+        this.monitorBinary = monitorBinary;
+        this.runtimeBinary = runtimeBinary;
+        this.runtimeRoot = runtimeRoot;
+        this.bufferBytes = bufferBytes;
+    }
+
+    /** Where the working directory must be created (inside the rootfs) and for whom. */
+    public record WorkingDirectory(Path rootfs, String path, int uid, int gid) {
+    }
+
+    /** Runs the process; returns once it runs. The monitor detaches: it is never the JVM's child for long. */
+    public void launch(String handle, Path processDir, Path socket, boolean tty, WorkingDirectory dir) {
+        List<String> cmd = new ArrayList<>(List.of(monitorBinary.toString(),
+                "--runtime", runtimeBinary, "--runtime-root", runtimeRoot.toString(), "--handle", handle,
+                "--dir", processDir.toString(), "--socket", socket.toString(), "--buffer", Integer.toString(bufferBytes)));
+        if (tty) {
+            cmd.add("--tty");
+        }
+        if (dir != null) {
+            cmd.addAll(List.of("--rootfs", dir.rootfs().toString(), "--ensure-dir", dir.path(),
+                    "--uid", Integer.toUnsignedString(dir.uid()), "--gid", Integer.toUnsignedString(dir.gid())));
+        }
+        String out;
+        int code;
+        try {
+            Process p = new ProcessBuilder(cmd)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .start();
+            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(130, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new GardenException("process monitor did not start in time");
+            }
+            code = p.exitValue();
+        } catch (IOException e) {
+            throw new GardenException("starting process monitor " + monitorBinary + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GardenException("interrupted while starting a process");
+        }
+        if (code == 0 && out.startsWith("ok ")) {
+            return;
+        }
+        String message = out.startsWith("error ") ? out.substring(6) : out;
+        throw failure(message);
+    }
+
+    /** runc's words for a missing binary become Garden's ExecutableNotFoundError. */
+    static GardenException failure(String message) {
+        String lower = message.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("executable file not found")
+                || lower.contains("exec:") && lower.contains("no such file or directory")) {
+            return new ExecutableNotFoundException(message);
+        }
+        return new GardenException(message);
+    }
+}

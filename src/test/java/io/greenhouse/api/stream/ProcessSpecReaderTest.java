@@ -1,0 +1,50 @@
+package io.greenhouse.api.stream;
+
+import io.greenhouse.backend.GardenException;
+import io.greenhouse.backend.ProcessSpec;
+import io.greenhouse.backend.WindowSize;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ProcessSpecReaderTest {
+    @Test
+    void readsTheGoClientsProcessSpec() {
+        ProcessSpec s = ProcessSpecReader.read("""
+                {"id":"p1","path":"sh","args":["-c","ls"],"env":["A=1"],"dir":"/tmp","user":"alice",
+                 "rlimits":{"nofile":18446744073709551615,"nproc":10},
+                 "tty":{"window_size":{"columns":120,"rows":40}},"image":{}}
+                """);
+        assertEquals("p1", s.id());
+        assertEquals("sh", s.path());
+        assertEquals(List.of("-c", "ls"), s.args());
+        assertEquals(List.of("A=1"), s.env());
+        assertEquals("/tmp", s.dir());
+        assertEquals("alice", s.user());
+        assertEquals(-1L, s.rlimits().get("nofile"));
+        assertEquals(10L, s.rlimits().get("nproc"));
+        assertEquals(new WindowSize(120, 40), s.tty());
+        assertEquals(true, s.image().isDefault());
+    }
+
+    @Test
+    void aMinimalSpecHasNoTty() {
+        ProcessSpec s = ProcessSpecReader.read("{\"path\":\"true\"}");
+        assertNull(s.tty());
+        assertEquals("", s.id());
+        assertEquals(WindowSize.DEFAULT, ProcessSpecReader.read("{\"path\":\"true\",\"tty\":{}}").tty());
+    }
+
+    @Test
+    void malformedSpecsAreGardenErrors() {
+        assertThrows(GardenException.class, () -> ProcessSpecReader.read("not json"));
+        assertThrows(GardenException.class, () -> ProcessSpecReader.read("[1]"));
+        assertThrows(GardenException.class, () -> ProcessSpecReader.read("{\"args\":\"ls\"}"));
+        assertThrows(GardenException.class, () -> ProcessSpecReader.read("{\"rlimits\":{\"nofile\":-1}}"));
+        assertThrows(GardenException.class, () -> ProcessSpecReader.read(""));
+    }
+}

@@ -1,0 +1,91 @@
+package io.greenhouse.process;
+
+import io.greenhouse.backend.GardenException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ContainerUsersTest {
+    private static final String PASSWD = """
+            root:x:0:0:root:/root:/bin/sh
+            alice:x:1000:1001:Alice:/home/alice:/bin/sh
+            # a comment
+            broken line
+            bob:x:1002:1002::/home/bob:/bin/sh
+            """;
+    private static final String GROUP = """
+            root:x:0:
+            alices:x:1001:
+            staff:x:50:alice,bob
+            video:x:44:alice
+            """;
+    private final ContainerUsers users = new ContainerUsers(PASSWD, GROUP);
+
+    @Test
+    void anEmptyUserIsRoot() {
+        ExecUser root = users.resolve("");
+        assertEquals(0, root.uid());
+        assertEquals("/root", root.home());
+        assertEquals("root", root.name());
+    }
+
+    @Test
+    void aNameResolvesToItsIdsHomeAndSupplementaryGroups() {
+        ExecUser alice = users.resolve("alice");
+        assertEquals(1000, alice.uid());
+        assertEquals(1001, alice.gid());
+        assertEquals("/home/alice", alice.home());
+        assertEquals(List.of(50, 44), alice.additionalGids());
+    }
+
+    @Test
+    void uidAndGidMayBeNumbersTheDatabaseDoesNotKnow() {
+        ExecUser u = users.resolve("4321:4322");
+        assertEquals(4321, u.uid());
+        assertEquals(4322, u.gid());
+        assertEquals("/", u.home());
+        assertEquals(1000, users.resolve("1000").uid());
+        assertEquals("alice", users.resolve("1000").name());
+    }
+
+    @Test
+    void aGroupNameSetsThePrimaryGroup() {
+        assertEquals(50, users.resolve("bob:staff").gid());
+    }
+
+    @Test
+    void unknownUsersAndGroupsAreClearErrors() {
+        GardenException e = assertThrows(GardenException.class, () -> users.resolve("mallory"));
+        assertTrue(e.getMessage().contains("unable to find user mallory"), e.getMessage());
+        GardenException g = assertThrows(GardenException.class, () -> users.resolve("alice:nogroup"));
+        assertTrue(g.getMessage().contains("unable to find group nogroup"), g.getMessage());
+    }
+
+    @Test
+    void aPasswdSymlinkedOutOfTheRootfsIsNotFollowed(@TempDir Path tmp) throws Exception {
+        Path host = tmp.resolve("host-passwd");
+        Files.writeString(host, "mallory:x:0:0::/:/bin/sh\n");
+        Path rootfs = tmp.resolve("rootfs");
+        Files.createDirectories(rootfs.resolve("etc"));
+        Files.createSymbolicLink(rootfs.resolve("etc/passwd"), host);
+        ContainerUsers linked = ContainerUsers.of(rootfs);
+        assertThrows(GardenException.class, () -> linked.resolve("mallory"));
+        assertEquals(0, linked.resolve("").uid());
+    }
+
+    @Test
+    void anEtcSymlinkedOutOfTheRootfsIsNotFollowed(@TempDir Path tmp) throws Exception {
+        Path hostEtc = Files.createDirectories(tmp.resolve("host-etc"));
+        Files.writeString(hostEtc.resolve("passwd"), "mallory:x:0:0::/:/bin/sh\n");
+        Path rootfs = Files.createDirectories(tmp.resolve("rootfs"));
+        Files.createSymbolicLink(rootfs.resolve("etc"), hostEtc);
+        assertThrows(GardenException.class, () -> ContainerUsers.of(rootfs).resolve("mallory"));
+    }
+}
