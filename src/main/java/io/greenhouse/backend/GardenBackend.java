@@ -273,6 +273,7 @@ public final class GardenBackend {
     }
 
     private Container newContainer(ContainerRecord record, Path directory) {
-        return new Container(record, directory, store, runtime, reaper, processes, settings.stopTimeout());
+        return new Container(record, directory, store, runtime, reaper, processes, settings.stopTimeout(),
+                settings.unifiedCgroups());
     }
 }

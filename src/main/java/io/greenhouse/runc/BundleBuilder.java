@@ -2,6 +2,7 @@ package io.greenhouse.runc;
 
 import io.greenhouse.backend.BindMount;
 import io.greenhouse.backend.ContainerPlan;
+import io.greenhouse.backend.CpuShares;
 import io.greenhouse.backend.GardenException;
 import io.greenhouse.backend.ResourceLimits;
 import jakarta.json.Json;
@@ -45,10 +46,17 @@ public final class BundleBuilder {
 
     private final Path initBinary;
     private final String cgroupParent;
+    private final boolean unifiedCgroups;
 
     public BundleBuilder(Path initBinary, String cgroupParent) {
+        this(initBinary, cgroupParent, false);
+    }
+
+    /** On cgroup v2 ({@code unifiedCgroups}) CPU limits are written as the weight Guardian would set. */
+    public BundleBuilder(Path initBinary, String cgroupParent, boolean unifiedCgroups) {
         this.initBinary = initBinary;
         this.cgroupParent = cgroupParent;
+        this.unifiedCgroups = unifiedCgroups;
     }
 
     public String cgroupsPath(String handle) {
@@ -149,7 +157,7 @@ public final class BundleBuilder {
         JsonObjectBuilder linux = Json.createObjectBuilder()
                 .add("namespaces", namespaces)
                 .add("cgroupsPath", cgroupsPath(plan.handle()))
-                .add("resources", resources(plan.limits()));
+                .add("resources", resources(plan.limits(), unifiedCgroups));
         if (!plan.privileged()) {
             linux.add("maskedPaths", strings(MASKED_PATHS)).add("readonlyPaths", strings(READONLY_PATHS));
         }
@@ -157,6 +165,10 @@ public final class BundleBuilder {
     }
 
     static JsonObjectBuilder resources(ResourceLimits limits) {
+        return resources(limits, false);
+    }
+
+    static JsonObjectBuilder resources(ResourceLimits limits, boolean unifiedCgroups) {
         JsonObjectBuilder r = Json.createObjectBuilder()
                 .add("devices", Json.createArrayBuilder()
                         .add(Json.createObjectBuilder().add("allow", false).add("access", "rwm")));
@@ -165,7 +177,12 @@ public final class BundleBuilder {
                     .add("limit", limits.memoryBytes())
                     .add("swap", limits.memoryBytes()));
         }
-        if (limits.effectiveCpuShares() > 0) {
+        if (limits.effectiveCpuShares() > 0 && unifiedCgroups) {
+            // runC's own shares-to-weight mapping differs between versions; write the weight
+            // Guardian writes so the limit applied is the one reported back
+            r.add("unified", Json.createObjectBuilder()
+                    .add("cpu.weight", Long.toString(CpuShares.toWeight(limits.effectiveCpuShares()))));
+        } else if (limits.effectiveCpuShares() > 0) {
             r.add("cpu", Json.createObjectBuilder().add("shares", Math.max(2, limits.effectiveCpuShares())));
         }
         if (limits.pidsMax() > 0) {
