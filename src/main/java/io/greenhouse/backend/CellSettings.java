@@ -14,4 +14,10 @@ import java.time.Duration;
  */
 public record CellSettings(int maxContainers, Duration defaultGraceTime, Duration stopTimeout,
                            boolean destroyContainersOnStart, boolean unifiedCgroups) {
+
+    /** Settings for a cgroup v1 host. */
+    public CellSettings(int maxContainers, Duration defaultGraceTime, Duration stopTimeout,
+                        boolean destroyContainersOnStart) {
+        this(maxContainers, defaultGraceTime, stopTimeout, destroyContainersOnStart, false);
+    }
 }

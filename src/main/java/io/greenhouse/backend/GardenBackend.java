@@ -27,6 +27,7 @@ public final class GardenBackend {
     private final CellSettings settings;
     private final GraceTimeReaper reaper;
     private final MetricsCollector metrics;
+    private final ContainerEvents events;
 
     /** Live containers by handle. A handle being created or destroyed is held in {@link #busy}. */
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
@@ -34,8 +35,21 @@ public final class GardenBackend {
     private volatile boolean ready;
 
     public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
+                         ProcessTable processes, HostCapacity host, CellSettings settings, Clock clock) {
+        this(store, rootfs, runtime, processes, host, settings, clock, ContainerEvents.NONE);
+    }
+
+    public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
                          ProcessTable processes, HostCapacity host, CellSettings settings, Clock clock,
-                        MetricsCollector metrics) {
+                         ContainerEvents events) {
+        this(store, rootfs, runtime, processes, host, settings, clock, events,
+                MetricsCollector.unavailable(host, clock));
+    }
+
+    public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
+                         ProcessTable processes, HostCapacity host, CellSettings settings, Clock clock,
+                         ContainerEvents events, MetricsCollector metrics) {
+        this.events = events;
         this.store = store;
         this.rootfs = rootfs;
         this.runtime = runtime;
@@ -58,6 +72,22 @@ public final class GardenBackend {
     }
 
     public Container create(ContainerSpec requested) {
+        long started = System.nanoTime();
+        try {
+            Container created = createContainer(requested);
+            events.created(created.handle(), since(started));
+            return created;
+        } catch (RuntimeException e) {
+            events.createFailed(since(started));
+            throw e;
+        }
+    }
+
+    private static Duration since(long startedNanos) {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    private Container createContainer(ContainerSpec requested) {
         String handle = requested.handle() == null || requested.handle().isEmpty()
                 ? Handles.generate() : Handles.validate(requested.handle());
         ContainerSpec spec = requested.withHandle(handle);
@@ -142,9 +172,11 @@ public final class GardenBackend {
             if (!containers.containsKey(handle)) {
                 throw new ContainerNotFoundException(handle);
             }
+            long started = System.nanoTime();
             reaper.forget(handle);
             cleanUp(handle);
             containers.remove(handle);
+            events.destroyed(handle, since(started));
         } finally {
             busy.remove(handle, "destroying");
         }

@@ -98,10 +98,11 @@ public final class BundleBuilder {
     }
 
     public static JsonObjectBuilder capabilities(boolean privileged) {
-        JsonArrayBuilder caps = strings(privileged ? PRIVILEGED_CAPS : UNPRIVILEGED_CAPS);
+        List<String> caps = privileged ? PRIVILEGED_CAPS : UNPRIVILEGED_CAPS;
         JsonObjectBuilder b = Json.createObjectBuilder();
         for (String set : List.of("bounding", "effective", "inheritable", "permitted", "ambient")) {
-            b.add(set, caps);
+            // A fresh array for each set: adding a builder builds it, and building empties it.
+            b.add(set, strings(caps));
         }
         return b;
     }
@@ -183,12 +184,24 @@ public final class BundleBuilder {
             r.add("unified", Json.createObjectBuilder()
                     .add("cpu.weight", Long.toString(CpuShares.toWeight(limits.effectiveCpuShares()))));
         } else if (limits.effectiveCpuShares() > 0) {
-            r.add("cpu", Json.createObjectBuilder().add("shares", Math.max(2, limits.effectiveCpuShares())));
+            r.add("cpu", Json.createObjectBuilder().add("shares", cpuShares(limits.effectiveCpuShares())));
         }
         if (limits.pidsMax() > 0) {
             r.add("pids", Json.createObjectBuilder().add("limit", limits.pidsMax()));
         }
         return r;
+    }
+
+    /** The kernel's cpu.shares range; cgroup v1 clamps to it silently. */
+    static final long MIN_CPU_SHARES = 2;
+    static final long MAX_CPU_SHARES = 262_144;
+
+    /**
+     * On cgroup v2 runC converts shares to cpu.weight, which must lie in 1..10000: shares outside
+     * the v1 range would become a weight the kernel refuses, so they are clamped here as v1 would.
+     */
+    static long cpuShares(long requested) {
+        return Math.min(MAX_CPU_SHARES, Math.max(MIN_CPU_SHARES, requested));
     }
 
     static JsonArrayBuilder strings(List<String> values) {

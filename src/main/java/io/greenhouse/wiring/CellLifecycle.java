@@ -23,6 +23,8 @@ public class CellLifecycle {
 
     private GardenBackend backend;
     private ScheduledExecutorService reaper;
+    /** When the reaper last finished a round; null until it first has. */
+    private volatile java.time.Instant lastReap;
 
     protected CellLifecycle() {
     }
@@ -51,6 +53,12 @@ public class CellLifecycle {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "grace-time reaper failed", e);
         }
+        lastReap = java.time.Instant.now();
+    }
+
+    /** The reaper's heartbeat, for the liveness check: empty before its first round. */
+    public java.util.Optional<java.time.Instant> lastReap() {
+        return java.util.Optional.ofNullable(lastReap);
     }
 
     @PreDestroy

@@ -13,6 +13,7 @@ import io.greenhouse.depot.RecordCodec;
 import io.greenhouse.cgroups.CgroupUsageMeter;
 import io.greenhouse.host.LinuxHostCapacity;
 import io.greenhouse.linux.Syscalls;
+import io.greenhouse.metrics.ContainerMetrics;
 import io.greenhouse.process.ProcessManager;
 import io.greenhouse.rootfs.OverlayDiskMeter;
 import io.greenhouse.rootfs.OverlayRootfsProvider;
@@ -92,10 +93,10 @@ public class CellWiring {
     @Singleton
     GardenBackend backend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
                           ProcessTable processes, HostCapacity host, Settings s, Clock clock,
-                          MetricsCollector metrics) {
+                          ContainerMetrics events, MetricsCollector metrics) {
         return new GardenBackend(store, rootfs, runtime, processes, host,
-                new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout(), s.destroyContainersOnStart(),
-                        CgroupUsageMeter.isUnified(CGROUP_ROOT)),
-                clock, metrics);
+                new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout(),
+                        s.destroyContainersOnStart(), CgroupUsageMeter.isUnified(CGROUP_ROOT)),
+                clock, events, metrics);
     }
 }

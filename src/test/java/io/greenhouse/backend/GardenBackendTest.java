@@ -1,0 +1,179 @@
+package io.greenhouse.backend;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The backend's orchestration, with test doubles of the depot, rootfs and runtime. */
+class GardenBackendTest {
+    private final InMemoryStore store = new InMemoryStore();
+    private final FakeRootfs rootfs = new FakeRootfs();
+    private final FakeRuntime runtime = new FakeRuntime();
+    private final RecordingEvents events = new RecordingEvents();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ProcessTable processes = new ProcessTable() {
+        @Override
+        public List<String> runningIds(String handle) {
+            return List.of();
+        }
+
+        @Override
+        public void forget(String handle) {
+        }
+    };
+    private final HostCapacity host = new HostCapacity() {
+        @Override
+        public long memoryBytes() {
+            return 8L << 30;
+        }
+
+        @Override
+        public long diskBytes() {
+            return 100L << 30;
+        }
+    };
+
+    private GardenBackend backend(int maxContainers, Duration defaultGraceTime) {
+        return new GardenBackend(store, rootfs, runtime, processes, host,
+                new CellSettings(maxContainers, defaultGraceTime, Duration.ofSeconds(1), false), clock, events);
+    }
+
+    private final GardenBackend backend = backend(10, Duration.ZERO);
+
+    private static ContainerSpec spec(String handle, Map<String, String> properties, List<String> env) {
+        return new ContainerSpec(handle, null, null, null, null, properties, env, false, null);
+    }
+
+    @Test
+    void propertyFilterMatchesOnlyContainersHavingEveryGivenValue() {
+        backend.create(spec("a", Map.of("app", "x", "zone", "1"), List.of()));
+        backend.create(spec("b", Map.of("app", "x", "zone", "2"), List.of()));
+        backend.create(spec("c", Map.of(), List.of()));
+        assertEquals(List.of("a", "b", "c"), backend.handles(Map.of()));
+        assertEquals(List.of("a", "b"), backend.handles(Map.of("app", "x")));
+        assertEquals(List.of("b"), backend.handles(Map.of("app", "x", "zone", "2")));
+        assertEquals(List.of(), backend.handles(Map.of("app", "")));
+        assertEquals(List.of(), backend.handles(Map.of("nope", "x")));
+    }
+
+    @Test
+    void specEnvOverridesImageEnvByNameKeepingFirstSeenOrder() {
+        assertEquals(List.of("PATH=/spec", "A=1", "B=2"),
+                GardenBackend.mergeEnv(List.of("PATH=/img", "A=1"), List.of("B=2", "PATH=/spec")));
+        assertEquals(List.of("X"), GardenBackend.mergeEnv(List.of("X"), List.of()));
+    }
+
+    @Test
+    void runtimeGetsTheMergedEnvAndTheHandleAsHostname() {
+        rootfs.imageEnv = List.of("PATH=/img", "LANG=C");
+        backend.create(spec("env-test", Map.of(), List.of("LANG=en", "FOO=bar")));
+        ContainerPlan plan = runtime.running.get("env-test");
+        assertEquals(List.of("PATH=/img", "LANG=en", "FOO=bar"), plan.env());
+        assertEquals("env-test", plan.hostname());
+        assertEquals(store.directory("env-test").resolve("rootfs"), plan.rootfs());
+    }
+
+    @Test
+    void longHandlesKeepTheirTailAsHostname() {
+        String handle = "p".repeat(20) + "t".repeat(49);
+        assertEquals("t".repeat(49), GardenBackend.hostname(handle));
+    }
+
+    @Test
+    void failedRuntimeStartRollsBackRootfsDepotAndHandle() {
+        runtime.startFailure = new GardenException("runc run failed");
+        GardenException e = assertThrows(GardenException.class,
+                () -> backend.create(spec("doomed", Map.of(), List.of())));
+        assertEquals("runc run failed", e.getMessage());
+        assertEquals(List.of(), backend.handles(Map.of()));
+        assertTrue(rootfs.mounted.isEmpty());
+        assertTrue(store.directories.isEmpty());
+        assertTrue(runtime.deleted.contains("doomed"));
+        assertEquals(List.of("create failed"), events.events);
+
+        runtime.startFailure = null;
+        assertEquals("doomed", backend.create(spec("doomed", Map.of(), List.of())).handle());
+    }
+
+    @Test
+    void failedRootfsRollsBackTheDepotDirectory() {
+        rootfs.failure = new GardenException("no such image");
+        assertThrows(GardenException.class, () -> backend.create(spec("no-image", Map.of(), List.of())));
+        assertTrue(store.directories.isEmpty());
+        assertTrue(runtime.running.isEmpty());
+    }
+
+    @Test
+    void duplicateHandleIsRefusedAndTheFirstContainerSurvives() {
+        backend.create(spec("dup", Map.of("v", "1"), List.of()));
+        GardenException e = assertThrows(GardenException.class, () -> backend.create(spec("dup", Map.of(), List.of())));
+        assertTrue(e.getMessage().contains("already in use"));
+        assertEquals("1", backend.lookup("dup").property("v"));
+        assertTrue(runtime.running.containsKey("dup"));
+    }
+
+    @Test
+    void createsBeyondTheMaximumAreRefused() {
+        GardenBackend small = backend(1, Duration.ZERO);
+        small.create(spec("one", Map.of(), List.of()));
+        GardenException e = assertThrows(GardenException.class, () -> small.create(spec("two", Map.of(), List.of())));
+        assertEquals("max containers reached", e.getMessage());
+        assertFalse(store.directories.contains("two"));
+    }
+
+    @Test
+    void destroyRemovesEveryTraceAndReportsIt() {
+        backend.create(spec("gone", Map.of(), List.of()));
+        backend.destroy("gone");
+        assertTrue(runtime.running.isEmpty());
+        assertTrue(rootfs.mounted.isEmpty());
+        assertTrue(store.directories.isEmpty());
+        assertThrows(ContainerNotFoundException.class, () -> backend.lookup("gone"));
+        assertThrows(ContainerNotFoundException.class, () -> backend.destroy("gone"));
+        assertEquals(List.of("created gone", "destroyed gone"), events.events);
+    }
+
+    @Test
+    void defaultGraceTimeAppliesWhenTheSpecGivesNoneAndReapingDestroys() {
+        GardenBackend reaping = backend(10, Duration.ofSeconds(5));
+        reaping.create(spec("idle", Map.of(), List.of()));
+        assertEquals(Duration.ofSeconds(5), reaping.lookup("idle").record().graceTime());
+        clock.advance(Duration.ofSeconds(6));
+        reaping.reapExpired();
+        assertEquals(List.of(), reaping.handles(Map.of()));
+        assertTrue(events.events.contains("destroyed idle"));
+    }
+
+    @Test
+    void reloadServesRunningContainersAndCleansUpTheRest() {
+        backend.create(spec("alive", Map.of("k", "v"), List.of()));
+        backend.create(spec("dead", Map.of(), List.of()));
+        runtime.running.remove("dead");
+        store.create("half-made");
+
+        GardenBackend restarted = backend(10, Duration.ZERO);
+        assertThrows(ServiceUnavailableException.class, restarted::ping);
+        restarted.reload();
+        restarted.ping();
+        assertEquals(List.of("alive"), restarted.handles(Map.of()));
+        assertEquals("v", restarted.lookup("alive").property("k"));
+        assertFalse(store.directories.contains("dead"));
+        assertFalse(store.directories.contains("half-made"));
+    }
+
+    @Test
+    void capacityReportsHostAndLimit() {
+        Capacity c = backend.capacity();
+        assertEquals(8L << 30, c.memoryInBytes());
+        assertEquals(100L << 30, c.diskInBytes());
+        assertEquals(10, c.maxContainers());
+    }
+}

@@ -1,0 +1,49 @@
+package io.greenhouse.backend;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A depot in memory: directories that exist and the records saved in them. */
+final class InMemoryStore implements ContainerStore {
+    final Set<String> directories = new LinkedHashSet<>();
+    final Map<String, ContainerRecord> records = new LinkedHashMap<>();
+
+    @Override
+    public Path create(String handle) {
+        if (!directories.add(handle)) {
+            throw new GardenException("Handle '" + handle + "' already in use");
+        }
+        return directory(handle);
+    }
+
+    @Override
+    public Path directory(String handle) {
+        return Path.of("/depot", Handles.validate(handle));
+    }
+
+    @Override
+    public void save(ContainerRecord record) {
+        records.put(record.handle(), record);
+    }
+
+    @Override
+    public List<ContainerRecord> loadAll() {
+        return new ArrayList<>(records.values());
+    }
+
+    @Override
+    public List<String> incomplete() {
+        return directories.stream().filter(d -> !records.containsKey(d)).toList();
+    }
+
+    @Override
+    public void remove(String handle) {
+        directories.remove(handle);
+        records.remove(handle);
+    }
+}

@@ -1,0 +1,78 @@
+package io.greenhouse.inserver;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * What containers of one cell leave on the host, seen from inside the server: mounts under its
+ * depot, runC containers under its runtime root, cgroups under its parent (v1 controllers and the
+ * v2 unified tree) and depot entries. Empty when nothing leaked.
+ */
+record HostTraces(Path depot, String runtimeBinary, Path runtimeRoot, String cgroupParent) {
+
+    List<String> leftovers() {
+        List<String> found = new ArrayList<>();
+        for (String mount : mountPoints()) {
+            if (mount.startsWith(depot + "/")) {
+                found.add("mount " + mount);
+            }
+        }
+        String listed = run(runtimeBinary, "--root", runtimeRoot.toString(), "list", "-q").strip();
+        if (!listed.isEmpty()) {
+            found.add("runtime containers " + listed.replace('\n', ' '));
+        }
+        for (String controller : List.of("memory", "pids", "cpu", "unified", "")) {
+            for (Path child : children(Path.of("/sys/fs/cgroup", controller, cgroupParent))) {
+                if (Files.isDirectory(child)) {
+                    found.add("cgroup " + child);
+                }
+            }
+        }
+        for (Path entry : children(depot)) {
+            found.add("depot entry " + entry);
+        }
+        return found;
+    }
+
+    static List<String> mountPoints() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                    .map(line -> line.split(" ")[4]).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<Path> children(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String run(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

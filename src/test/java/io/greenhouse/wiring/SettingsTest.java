@@ -1,0 +1,64 @@
+package io.greenhouse.wiring;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class SettingsTest {
+
+    @Test
+    void durationsAcceptIso8601BareSecondsAndUnitSuffixes() {
+        assertEquals(Duration.ZERO, Settings.duration("0"));
+        assertEquals(Duration.ofSeconds(300), Settings.duration("300"));
+        assertEquals(Duration.ofSeconds(30), Settings.duration("30s"));
+        assertEquals(Duration.ofMinutes(5), Settings.duration("5m"));
+        assertEquals(Duration.ofHours(2), Settings.duration("2h"));
+        assertEquals(Duration.ofMillis(250), Settings.duration("250ms"));
+        assertEquals(Duration.ofMinutes(5), Settings.duration("PT5M"));
+        assertEquals(Duration.ofSeconds(10), Settings.duration(" 10s "));
+    }
+
+    @Test
+    void nonsenseDurationsAreRefused() {
+        for (String bad : List.of("5d", "soon", "s", "PT")) {
+            assertThrows(RuntimeException.class, () -> Settings.duration(bad), bad);
+        }
+    }
+
+    @Test
+    void defaultsAreThoseOfAProductionCell() {
+        Settings s = Settings.from(new MapConfig(Map.of()));
+        assertEquals(Path.of("/var/lib/greenhouse/depot"), s.depot());
+        assertEquals("runc", s.runtimeBinary());
+        assertEquals(Path.of("/run/greenhouse/runc"), s.runtimeRoot());
+        assertEquals(Path.of("/var/lib/greenhouse/rootfs/busybox"), s.defaultRootfs());
+        assertEquals(Path.of("/var/lib/greenhouse/bin"), s.helpers());
+        assertEquals("greenhouse", s.cgroupParent());
+        assertEquals(250, s.maxContainers());
+        assertEquals(Duration.ZERO, s.defaultGraceTime());
+        assertEquals(Duration.ofSeconds(10), s.stopTimeout());
+    }
+
+    @Test
+    void configuredValuesWinAndBlankOnesFallBackToTheDefault() {
+        Settings s = Settings.from(new MapConfig(Map.of(
+                "greenhouse.depot.dir", "/srv/depot",
+                "greenhouse.runtime.binary", "crun",
+                "greenhouse.containers.max", "7",
+                "greenhouse.grace-time.default", "5m",
+                "greenhouse.stop.timeout", "250ms",
+                "greenhouse.cgroup.parent", " ")));
+        assertEquals(Path.of("/srv/depot"), s.depot());
+        assertEquals("crun", s.runtimeBinary());
+        assertEquals(7, s.maxContainers());
+        assertEquals(Duration.ofMinutes(5), s.defaultGraceTime());
+        assertEquals(Duration.ofMillis(250), s.stopTimeout());
+        assertEquals("greenhouse", s.cgroupParent());
+    }
+}
