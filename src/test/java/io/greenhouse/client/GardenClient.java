@@ -129,14 +129,31 @@ public final class GardenClient {
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
+        HttpRequest request = b.build();
         try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                if (!closedBeforeAnswering(e)) {
+                    throw e;
+                }
+                // Liberty closes a keep-alive connection after a 4xx/5xx answer, and server.xml
+                // strips the Connection: close that would say so (the hijacked routes need that),
+                // so a pooled connection can be dead on arrival. The server never saw the request:
+                // send it again, on a fresh connection. (The Go client never reuses connections.)
+                return http.send(request, HttpResponse.BodyHandlers.ofString());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static boolean closedBeforeAnswering(IOException e) {
+        return e instanceof java.io.EOFException
+                || String.valueOf(e.getMessage()).contains("header parser received no bytes");
     }
 
     JsonValue call(String method, String path, String body) {
