@@ -35,20 +35,8 @@ public final class GardenBackend {
     private volatile boolean ready;
 
     public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
-                         ProcessTable processes, HostCapacity host, CellSettings settings, Clock clock) {
-        this(store, rootfs, runtime, processes, host, settings, clock, ContainerEvents.NONE);
-    }
-
-    public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
                          ProcessTable processes, HostCapacity host, CellSettings settings, Clock clock,
-                         ContainerEvents events) {
-        this(store, rootfs, runtime, processes, host, settings, clock, events,
-                MetricsCollector.unavailable(host, clock));
-    }
-
-    public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
-                         ProcessTable processes, HostCapacity host, CellSettings settings, Clock clock,
-                         ContainerEvents events, MetricsCollector metrics) {
+                         MetricsCollector metrics, ContainerEvents events) {
         this.events = events;
         this.store = store;
         this.rootfs = rootfs;

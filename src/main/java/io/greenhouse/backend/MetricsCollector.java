@@ -24,13 +24,6 @@ public final class MetricsCollector {
         this.clock = clock;
     }
 
-    /** For a backend built without meters (unit tests): every metrics request is an error. */
-    public static MetricsCollector unavailable(HostCapacity host, Clock clock) {
-        return new MetricsCollector(handle -> {
-            throw new GardenException("metrics are not available in this cell");
-        }, (handle, directory) -> DiskUsage.NONE, host, clock);
-    }
-
     public ContainerMetrics collect(Container container) {
         ContainerRecord record = container.record();
         Duration age = Duration.between(record.createdAt(), clock.instant());

@@ -5,6 +5,7 @@ import io.greenhouse.backend.ContainerPlan;
 import io.greenhouse.backend.CpuShares;
 import io.greenhouse.backend.GardenException;
 import io.greenhouse.backend.ResourceLimits;
+import io.greenhouse.linux.Capabilities;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -97,8 +98,18 @@ public final class BundleBuilder {
         return withPath;
     }
 
+    /**
+     * Guardian's capability list for the container, less any capability this server does not
+     * have itself (runC cannot grant those and would refuse to start the container).
+     */
+    public static List<String> containerCapabilities(boolean privileged) {
+        List<String> caps = new java.util.ArrayList<>(privileged ? PRIVILEGED_CAPS : UNPRIVILEGED_CAPS);
+        caps.retainAll(Capabilities.boundingOfThisProcess());
+        return caps;
+    }
+
     public static JsonObjectBuilder capabilities(boolean privileged) {
-        List<String> caps = privileged ? PRIVILEGED_CAPS : UNPRIVILEGED_CAPS;
+        List<String> caps = containerCapabilities(privileged);
         JsonObjectBuilder b = Json.createObjectBuilder();
         for (String set : List.of("bounding", "effective", "inheritable", "permitted", "ambient")) {
             // A fresh array for each set: adding a builder builds it, and building empties it.

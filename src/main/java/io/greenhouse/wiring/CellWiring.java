@@ -13,7 +13,7 @@ import io.greenhouse.depot.RecordCodec;
 import io.greenhouse.cgroups.CgroupUsageMeter;
 import io.greenhouse.host.LinuxHostCapacity;
 import io.greenhouse.linux.Syscalls;
-import io.greenhouse.metrics.ContainerMetrics;
+import io.greenhouse.metrics.LifecycleMetrics;
 import io.greenhouse.process.ProcessManager;
 import io.greenhouse.rootfs.OverlayDiskMeter;
 import io.greenhouse.rootfs.OverlayRootfsProvider;
@@ -93,10 +93,10 @@ public class CellWiring {
     @Singleton
     GardenBackend backend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
                           ProcessTable processes, HostCapacity host, Settings s, Clock clock,
-                          ContainerMetrics events, MetricsCollector metrics) {
+                          MetricsCollector metricsCollector, LifecycleMetrics events) {
         return new GardenBackend(store, rootfs, runtime, processes, host,
                 new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout(),
                         s.destroyContainersOnStart(), CgroupUsageMeter.isUnified(CGROUP_ROOT)),
-                clock, events, metrics);
+                clock, metricsCollector, events);
     }
 }

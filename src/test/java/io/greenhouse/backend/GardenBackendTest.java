@@ -39,11 +39,18 @@ class GardenBackendTest {
         public long diskBytes() {
             return 100L << 30;
         }
+
+        @Override
+        public int cpuCores() {
+            return 2;
+        }
     };
 
     private GardenBackend backend(int maxContainers, Duration defaultGraceTime) {
         return new GardenBackend(store, rootfs, runtime, processes, host,
-                new CellSettings(maxContainers, defaultGraceTime, Duration.ofSeconds(1), false), clock, events);
+                new CellSettings(maxContainers, defaultGraceTime, Duration.ofSeconds(1), false), clock,
+                new MetricsCollector(handle -> new ResourceUsage(java.util.Map.of(), 0, 0, 0, 0, 0, 0), (handle, dir) -> DiskUsage.NONE, host, clock),
+                events);
     }
 
     private final GardenBackend backend = backend(10, Duration.ZERO);

@@ -17,18 +17,18 @@ import java.time.Duration;
  * itself needs no MicroProfile. Failed creates are counted apart from successful ones.
  */
 @ApplicationScoped
-public class ContainerMetrics implements ContainerEvents {
+public class LifecycleMetrics implements ContainerEvents {
     private Counter creates;
     private Counter failedCreates;
     private Counter destroys;
     private Timer createTime;
     private Timer destroyTime;
 
-    protected ContainerMetrics() {
+    protected LifecycleMetrics() {
     }
 
     @Inject
-    public ContainerMetrics(MetricRegistry registry) {
+    public LifecycleMetrics(MetricRegistry registry) {
         creates = registry.counter(Metadata.builder().withName("greenhouse.container.creates")
                 .withDescription("Containers created").build());
         failedCreates = registry.counter(Metadata.builder().withName("greenhouse.container.create.failures")
