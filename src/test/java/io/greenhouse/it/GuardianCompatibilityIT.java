@@ -88,4 +88,19 @@ class GuardianCompatibilityIT {
         cell.client.destroy(h);
         assertEquals(List.of(), cell.client.list(Map.of()));
     }
+
+    /** Guardian's privileged set is capabilities 0 to 37 (CAP_CHOWN to CAP_AUDIT_READ). */
+    @Test
+    void privilegedContainersGetGuardiansFullSetLessWhatTheServerLacks() throws Exception {
+        String h = cell.client.create(Json.createObjectBuilder().add("handle", "compat-privileged")
+                .add("privileged", true).build());
+        assertEquals("active", cell.client.info(h).getString("State"));
+        String inside = TestCell.run("runc", "--root", cell.runtimeRoot.toString(), "exec", h,
+                "grep", "CapBnd", "/proc/1/status");
+        String host = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("CapBnd")).findFirst().orElseThrow();
+        long hostMask = Long.parseUnsignedLong(host.split("\\s+")[1], 16);
+        long containerMask = Long.parseUnsignedLong(inside.strip().split("\\s+")[1], 16);
+        assertEquals(Long.toHexString(hostMask & ((1L << 38) - 1)), Long.toHexString(containerMask), inside);
+    }
 }
