@@ -103,4 +103,12 @@ class GuardianCompatibilityIT {
         long containerMask = Long.parseUnsignedLong(inside.strip().split("\\s+")[1], 16);
         assertEquals(Long.toHexString(hostMask & ((1L << 38) - 1)), Long.toHexString(containerMask), inside);
     }
+
+    /** Guardian's /dev/shm is a tmpfs named tmpfs; its /proc/mounts line is what GATS looks for. */
+    @Test
+    void devShmIsATmpfsMountedLikeGuardians() {
+        String h = cell.client.create("compat-shm");
+        String mounts = TestCell.run("runc", "--root", cell.runtimeRoot.toString(), "exec", h, "cat", "/proc/mounts");
+        assertTrue(mounts.contains("tmpfs /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime"), mounts);
+    }
 }
