@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, then integration tests against a cell of their own (port 7788,
 # depot /var/tmp/greenhouse-it) that Maven starts and stops, and in-server tests that Arquillian
-# deploys into a Liberty server of their own (port 7789, depot /var/tmp/greenhouse-arquillian).
+# deploys into a Liberty server of their own (port 17788, depot /var/tmp/greenhouse-it-arquillian).
 # Does all set-up a fresh machine needs.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 "$here/setup-host.sh"
 cd "$here"
 # A test cell or in-server test server left running by an interrupted run would hold its port.
-for server in greenhouse-it greenhouse-arquillian; do
-  [ -x target/liberty/wlp/bin/server ] && target/liberty/wlp/bin/server stop "$server" >/dev/null 2>&1 || true
+for dir in target/liberty/wlp/usr/servers/greenhouse-it target/liberty/wlp/usr/servers/greenhouse-arquillian-*; do
+  [ -d "$dir" ] && target/liberty/wlp/bin/server stop "$(basename "$dir")" >/dev/null 2>&1 || true
 done
+# The Helm chart, checked without helm (not packaged for Debian) when PyYAML is at hand.
+if python3 -c 'import yaml' 2>/dev/null; then
+  python3 chart/check-chart.py
+else
+  echo "chart check skipped: python3 with PyYAML (Debian: python3-yaml) not found"
+fi
 exec mvn -B verify "$@"

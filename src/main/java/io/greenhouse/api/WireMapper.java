@@ -46,10 +46,30 @@ public final class WireMapper {
                 image,
                 mounts,
                 json.network(),
-                json.properties(),
-                json.env(),
+                properties(json.properties()),
+                env(json.env()),
                 Boolean.TRUE.equals(json.privileged()),
                 limits(json.limits()));
+    }
+
+    /** A JSON null value decodes to "" in the Go server; here too, rather than failing later. */
+    static java.util.Map<String, String> properties(java.util.Map<String, String> properties) {
+        if (properties == null) {
+            return null;
+        }
+        java.util.Map<String, String> copy = new java.util.LinkedHashMap<>();
+        properties.forEach((k, v) -> copy.put(k, v == null ? "" : v));
+        return copy;
+    }
+
+    static List<String> env(List<String> env) {
+        if (env == null) {
+            return null;
+        }
+        if (env.contains(null)) {
+            throw new GardenException("env entries must be strings of the form NAME=VALUE, not null");
+        }
+        return env;
     }
 
     /** image.uri wins over the older rootfs field, as in Guardian. */

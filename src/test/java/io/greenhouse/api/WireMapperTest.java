@@ -85,4 +85,14 @@ class WireMapperTest {
         GardenException e = assertThrows(GardenException.class, () -> parse("{bad"));
         assertTrue(e.getMessage().contains("{bad"), e.getMessage());
     }
+
+    @Test
+    void aNullPropertyValueBecomesEmptyAsInTheGoServer() {
+        assertEquals(Map.of("a", ""), parse("{\"properties\":{\"a\":null}}").properties());
+    }
+
+    @Test
+    void aNullEnvEntryIsAGardenError() {
+        assertThrows(GardenException.class, () -> parse("{\"env\":[\"A=1\",null]}"));
+    }
 }

@@ -30,6 +30,9 @@ public final class GardenClient {
     private final HttpClient http;
 
     public GardenClient(URI base) {
+        // Like the Go client (DisableKeepAlives), every request asks for its own connection. Liberty
+        // closes a connection after an error status, and a reused one would then fail.
+        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "connection");
         this.base = base;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -124,7 +127,8 @@ public final class GardenClient {
 
     /** Sends a request with a raw body and returns status and body text, for wire-format tests. */
     public HttpResponse<String> raw(String method, String path, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(2));
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(2))
+                .header("Connection", "close");
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");

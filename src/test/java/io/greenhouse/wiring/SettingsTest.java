@@ -43,6 +43,7 @@ class SettingsTest {
         assertEquals(250, s.maxContainers());
         assertEquals(Duration.ZERO, s.defaultGraceTime());
         assertEquals(Duration.ofSeconds(10), s.stopTimeout());
+        assertEquals(false, s.destroyContainersOnStart());
     }
 
     @Test
@@ -53,6 +54,7 @@ class SettingsTest {
                 "greenhouse.containers.max", "7",
                 "greenhouse.grace-time.default", "5m",
                 "greenhouse.stop.timeout", "250ms",
+                "greenhouse.containers.destroy-on-start", "true",
                 "greenhouse.cgroup.parent", " ")));
         assertEquals(Path.of("/srv/depot"), s.depot());
         assertEquals("crun", s.runtimeBinary());
@@ -60,5 +62,6 @@ class SettingsTest {
         assertEquals(Duration.ofMinutes(5), s.defaultGraceTime());
         assertEquals(Duration.ofMillis(250), s.stopTimeout());
         assertEquals("greenhouse", s.cgroupParent());
+        assertEquals(true, s.destroyContainersOnStart());
     }
 }
