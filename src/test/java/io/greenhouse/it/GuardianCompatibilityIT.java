@@ -111,4 +111,14 @@ class GuardianCompatibilityIT {
         String mounts = TestCell.run("runc", "--root", cell.runtimeRoot.toString(), "exec", h, "cat", "/proc/mounts");
         assertTrue(mounts.contains("tmpfs /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime"), mounts);
     }
+
+    /** Guardian's debug variables: Go runtime memory statistics, here the JVM's under the same names. */
+    @Test
+    void debugVarsReportTheServersMemoryUnderGoNames() {
+        HttpResponse<String> r = cell.client.raw("GET", "/debug/vars", null);
+        assertEquals(200, r.statusCode(), r.body());
+        JsonObject memstats = Json.createReader(new java.io.StringReader(r.body())).readObject().getJsonObject("memstats");
+        assertTrue(memstats.getJsonNumber("Alloc").longValue() > 0, r.body());
+        assertTrue(memstats.getJsonNumber("Sys").longValue() >= memstats.getJsonNumber("HeapSys").longValue(), r.body());
+    }
 }
