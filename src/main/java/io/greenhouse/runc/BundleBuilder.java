@@ -126,9 +126,8 @@ public final class BundleBuilder {
                         List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5")))
                 .add(mount("/dev/shm", "tmpfs", "tmpfs", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")))
                 .add(mount("/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev")))
-                .add(mount("/sys", "sysfs", "sysfs",
-                        plan.privileged() ? List.of("nosuid", "noexec", "nodev")
-                                : List.of("nosuid", "noexec", "nodev", "ro")))
+                // read-only for privileged containers too, as in Guardian
+                .add(mount("/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro")))
                 .add(mount(INIT_PATH, initBinary.toString(), "bind", List.of("bind", "ro")));
         for (BindMount b : plan.bindMounts()) {
             m.add(bindMount(plan, b));

@@ -104,6 +104,16 @@ class GuardianCompatibilityIT {
         assertEquals(Long.toHexString(hostMask & ((1L << 38) - 1)), Long.toHexString(containerMask), inside);
     }
 
+    /** Guardian mounts /sys read-only even in privileged containers; /proc stays writable there. */
+    @Test
+    void sysIsReadOnlyInPrivilegedContainersToo() {
+        String h = cell.client.create(Json.createObjectBuilder().add("handle", "compat-sys-ro")
+                .add("privileged", true).build());
+        String mounts = TestCell.run("runc", "--root", cell.runtimeRoot.toString(), "exec", h, "cat", "/proc/mounts");
+        assertTrue(mounts.contains("sysfs /sys sysfs ro"), mounts);
+        assertTrue(mounts.contains("proc /proc proc rw"), mounts);
+    }
+
     /** Guardian's /dev/shm is a tmpfs named tmpfs; its /proc/mounts line is what GATS looks for. */
     @Test
     void devShmIsATmpfsMountedLikeGuardians() {
