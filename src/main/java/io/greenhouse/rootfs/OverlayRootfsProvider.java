@@ -46,6 +46,9 @@ public final class OverlayRootfsProvider implements RootfsProvider {
             Files.createDirectories(upper);
             Files.createDirectories(work);
             Files.createDirectories(merged);
+            // The container's "/" takes the upper directory's mode; Liberty's umask (027) would
+            // make it 0750 and lock every non-root user of the container out of its own root.
+            Files.setPosixFilePermissions(upper, Files.getPosixFilePermissions(lower));
         } catch (IOException e) {
             throw new UncheckedIOException("preparing rootfs of " + handle, e);
         }

@@ -19,7 +19,10 @@ public record Settings(
         int maxContainers,
         Duration defaultGraceTime,
         Duration stopTimeout,
-        boolean destroyContainersOnStart) {
+        boolean destroyContainersOnStart,
+        Path busybox,
+        long streamInMaxBytes,
+        long streamInMaxEntries) {
 
     public static Settings from(Config config) {
         return new Settings(
@@ -32,7 +35,10 @@ public record Settings(
                 Integer.parseInt(string(config, "greenhouse.containers.max", "250")),
                 duration(string(config, "greenhouse.grace-time.default", "0")),
                 duration(string(config, "greenhouse.stop.timeout", "10s")),
-                Boolean.parseBoolean(string(config, "greenhouse.containers.destroy-on-start", "false")));
+                Boolean.parseBoolean(string(config, "greenhouse.containers.destroy-on-start", "false")),
+                Path.of(string(config, "greenhouse.files.busybox", "/bin/busybox")),
+                Long.parseLong(string(config, "greenhouse.files.max-bytes", Long.toString(64L << 30))),
+                Long.parseLong(string(config, "greenhouse.files.max-entries", "1000000")));
     }
 
     private static String string(Config config, String name, String defaultValue) {

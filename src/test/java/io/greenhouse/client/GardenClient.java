@@ -27,17 +27,12 @@ import java.util.stream.Collectors;
  */
 public final class GardenClient {
     private final URI base;
-    private final HttpClient http;
 
     public GardenClient(URI base) {
         // Like the Go client (DisableKeepAlives), every request asks for its own connection. Liberty
         // closes a connection after an error status, and a reused one would then fail.
         System.setProperty("jdk.httpclient.allowRestrictedHeaders", "connection");
         this.base = base;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
     }
 
     public URI base() {
@@ -125,28 +120,56 @@ public final class GardenClient {
         return call("GET", "/containers/" + enc(handle) + "/limits/" + kind, null).asJsonObject();
     }
 
-    /** Sends a request with a raw body and returns status and body text, for wire-format tests. */
-    public HttpResponse<String> raw(String method, String path, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(2))
-                .header("Connection", "close");
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
+    /**
+     * StreamIn: sends {@code tar} as the body, chunked, as the Go client does; returns once the
+     * server has extracted it.
+     */
+    public void streamIn(String handle, String destination, String user, java.io.InputStream tar) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/containers/" + enc(handle) + "/files?destination="
+                        + enc(destination) + "&user=" + enc(user)))
+                .timeout(Duration.ofMinutes(30))
+                .header("Content-Type", "application/x-tar")
+                .header("Connection", "close")
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> tar))
+                .build();
+        HttpResponse<String> r = sendAlone(request, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() < 200 || r.statusCode() > 299) {
+            throw error(r.statusCode(), parse(r.body()), r.body());
         }
-        HttpRequest request = b.build();
-        try {
-            try {
-                return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** StreamOut: the tar stream of {@code source}, read as it is produced; the caller closes it. */
+    public java.io.InputStream streamOut(String handle, String source, String user) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/containers/" + enc(handle) + "/files?source="
+                        + enc(source) + "&user=" + enc(user)))
+                .timeout(Duration.ofMinutes(30))
+                .header("Connection", "close")
+                .GET()
+                .build();
+        HttpResponse<java.io.InputStream> r = sendAlone(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() < 200 || r.statusCode() > 299) {
+            String body;
+            try (java.io.InputStream in = r.body()) {
+                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                if (!closedBeforeAnswering(e)) {
-                    throw e;
-                }
-                // Liberty closes a keep-alive connection after a 4xx/5xx answer, and server.xml
-                // strips the Connection: close that would say so (the hijacked routes need that),
-                // so a pooled connection can be dead on arrival. The server never saw the request:
-                // send it again, on a fresh connection. (The Go client never reuses connections.)
-                return http.send(request, HttpResponse.BodyHandlers.ofString());
+                throw new UncheckedIOException(e);
             }
+            throw error(r.statusCode(), parse(body), body);
+        }
+        return r.body();
+    }
+
+    /**
+     * On a client of its own, so on a connection of its own, as the Go client streams (its
+     * noKeepaliveClient). "Connection: close" alone is not enough: the cell removes the Connection
+     * header from its answers, so a shared java.net.http client pools the connection Liberty
+     * closes and the next request on it fails.
+     */
+    private static <T> HttpResponse<T> sendAlone(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        HttpClient alone = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        try {
+            return alone.send(request, handler);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -155,9 +178,15 @@ public final class GardenClient {
         }
     }
 
-    private static boolean closedBeforeAnswering(IOException e) {
-        return e instanceof java.io.EOFException
-                || String.valueOf(e.getMessage()).contains("header parser received no bytes");
+    /** Sends a request with a raw body and returns status and body text, for wire-format tests. */
+    public HttpResponse<String> raw(String method, String path, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(2))
+                .header("Connection", "close");
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return sendAlone(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     JsonValue call(String method, String path, String body) {
