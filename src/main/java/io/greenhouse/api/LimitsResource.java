@@ -37,7 +37,7 @@ public class LimitsResource {
     @GET
     @Path("cpu")
     public CpuLimitsJson cpu(@PathParam("handle") String handle) {
-        return WireMapper.cpu(backend.lookup(handle).limits());
+        return WireMapper.cpu(backend.lookup(handle).cpuLimitInShares());
     }
 
     @GET

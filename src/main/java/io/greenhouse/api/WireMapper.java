@@ -163,8 +163,9 @@ public final class WireMapper {
         return new MemoryLimitsJson(l.memoryBytes());
     }
 
-    public static CpuLimitsJson cpu(ResourceLimits l) {
-        return new CpuLimitsJson(l.cpuWeight(), l.cpuShares());
+    /** Like Guardian, the limit reads back as shares only, whether a weight or shares were asked for. */
+    public static CpuLimitsJson cpu(long limitInShares) {
+        return new CpuLimitsJson(null, limitInShares);
     }
 
     public static PidLimitsJson pid(ResourceLimits l) {

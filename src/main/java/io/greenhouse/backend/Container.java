@@ -19,10 +19,11 @@ public final class Container {
     private final GraceTimeReaper reaper;
     private final ProcessTable processes;
     private final Duration stopTimeout;
+    private final boolean unifiedCgroups;
     private ContainerRecord record;
 
     Container(ContainerRecord record, Path directory, Path rootfs, ContainerStore store, ContainerRuntime runtime,
-              GraceTimeReaper reaper, ProcessTable processes, Duration stopTimeout) {
+              GraceTimeReaper reaper, ProcessTable processes, Duration stopTimeout, boolean unifiedCgroups) {
         this.record = record;
         this.directory = directory;
         this.rootfs = rootfs;
@@ -31,6 +32,7 @@ public final class Container {
         this.reaper = reaper;
         this.processes = processes;
         this.stopTimeout = stopTimeout;
+        this.unifiedCgroups = unifiedCgroups;
     }
 
     public String handle() {
@@ -130,7 +132,7 @@ public final class Container {
     public String property(String key) {
         String value = record().properties().get(key);
         if (value == null) {
-            throw new GardenException("No such property: " + key);
+            throw new GardenException("property does not exist: " + key);
         }
         return value;
     }
@@ -141,9 +143,10 @@ public final class Container {
         update(record.withProperties(props));
     }
 
+    /** Removing a property that is not there is no error, as in Guardian. */
     public synchronized void removeProperty(String key) {
         if (!record.properties().containsKey(key)) {
-            throw new GardenException("No such property: " + key);
+            return;
         }
         Map<String, String> props = new HashMap<>(record.properties());
         props.remove(key);
@@ -157,6 +160,14 @@ public final class Container {
 
     public ResourceLimits limits() {
         return record().spec().limits();
+    }
+
+    /**
+     * The CPU limit as Guardian reports it: the shares the cgroup was given (a CPU weight request
+     * included), as a v2 weight on cgroup v2.
+     */
+    public long cpuLimitInShares() {
+        return CpuShares.reported(limits(), unifiedCgroups);
     }
 
     private synchronized void update(ContainerRecord changed) {

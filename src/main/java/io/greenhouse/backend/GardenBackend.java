@@ -314,6 +314,6 @@ public final class GardenBackend {
 
     private Container newContainer(ContainerRecord record, Path directory) {
         return new Container(record, directory, rootfs.mountPoint(directory), store, runtime, reaper, processes,
-                settings.stopTimeout());
+                settings.stopTimeout(), settings.unifiedCgroups());
     }
 }

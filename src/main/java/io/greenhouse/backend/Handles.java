@@ -5,11 +5,13 @@ import java.util.regex.Pattern;
 
 /**
  * Container handles become directory names, cgroup names and runC ids, so they are checked
- * before they touch anything: printable ASCII without '/', not "." or "..", bounded length.
+ * before they touch anything: the characters runC accepts in a container id (letters, digits and
+ * _ + - .), not "." or "..", bounded length. Anything else would fail deep in runC or the overlay
+ * mount (':' and ',' separate its options) with a message about neither.
  */
 public final class Handles {
     public static final int MAX_LENGTH = 128;
-    private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9_.:@+=-]+");
+    private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9_.+-]+");
 
     private Handles() {
     }
@@ -23,7 +25,7 @@ public final class Handles {
         }
         if (handle.equals(".") || handle.equals("..") || !ALLOWED.matcher(handle).matches()) {
             throw new GardenException("handle '" + printable(handle)
-                    + "' may only contain letters, digits and _ . : @ + = -");
+                    + "' may only contain letters, digits and _ + - .");
         }
         return handle;
     }

@@ -5,7 +5,9 @@ public interface HostCapacity {
     long memoryBytes();
 
     /** CPUs the host offers; CPU entitlement is shared out over them. */
-    int cpuCores();
+    default int cpuCores() {
+        return Runtime.getRuntime().availableProcessors();
+    }
 
     /** Size of the filesystem that holds the depot. */
     long diskBytes();

@@ -21,13 +21,18 @@ public final class CgroupUsageMeter implements UsageMeter {
     private final boolean unified;
 
     public CgroupUsageMeter(Path root, String parent) {
-        this(root, parent, Files.exists(root.resolve("cgroup.controllers")));
+        this(root, parent, isUnified(root));
     }
 
-    CgroupUsageMeter(Path root, String parent, boolean unified) {
+    public CgroupUsageMeter(Path root, String parent, boolean unified) {
         this.root = root;
         this.parent = parent;
         this.unified = unified;
+    }
+
+    /** True when the cgroup mount is the v2 unified hierarchy (not v1, nor v1 with a v2 side mount). */
+    public static boolean isUnified(Path root) {
+        return Files.exists(root.resolve("cgroup.controllers"));
     }
 
     @Override

@@ -2,8 +2,10 @@ package io.greenhouse.runc;
 
 import io.greenhouse.backend.BindMount;
 import io.greenhouse.backend.ContainerPlan;
+import io.greenhouse.backend.CpuShares;
 import io.greenhouse.backend.GardenException;
 import io.greenhouse.backend.ResourceLimits;
+import io.greenhouse.linux.Capabilities;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -45,10 +47,17 @@ public final class BundleBuilder {
 
     private final Path initBinary;
     private final String cgroupParent;
+    private final boolean unifiedCgroups;
 
     public BundleBuilder(Path initBinary, String cgroupParent) {
+        this(initBinary, cgroupParent, false);
+    }
+
+    /** On cgroup v2 ({@code unifiedCgroups}) CPU limits are written as the weight Guardian would set. */
+    public BundleBuilder(Path initBinary, String cgroupParent, boolean unifiedCgroups) {
         this.initBinary = initBinary;
         this.cgroupParent = cgroupParent;
+        this.unifiedCgroups = unifiedCgroups;
     }
 
     public String cgroupsPath(String handle) {
@@ -89,13 +98,18 @@ public final class BundleBuilder {
         return withPath;
     }
 
-    /** The capabilities a container's root processes get. */
+    /**
+     * Guardian's capability list for the container, less any capability this server does not
+     * have itself (runC cannot grant those and would refuse to start the container).
+     */
     public static List<String> containerCapabilities(boolean privileged) {
-        return privileged ? PRIVILEGED_CAPS : UNPRIVILEGED_CAPS;
+        List<String> caps = new java.util.ArrayList<>(privileged ? PRIVILEGED_CAPS : UNPRIVILEGED_CAPS);
+        caps.retainAll(Capabilities.boundingOfThisProcess());
+        return caps;
     }
 
     public static JsonObjectBuilder capabilities(boolean privileged) {
-        List<String> caps = privileged ? PRIVILEGED_CAPS : UNPRIVILEGED_CAPS;
+        List<String> caps = containerCapabilities(privileged);
         JsonObjectBuilder b = Json.createObjectBuilder();
         for (String set : List.of("bounding", "effective", "inheritable", "permitted", "ambient")) {
             // A fresh array for each set: adding a builder builds it, and building empties it.
@@ -110,11 +124,10 @@ public final class BundleBuilder {
                 .add(mount("/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k")))
                 .add(mount("/dev/pts", "devpts", "devpts",
                         List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5")))
-                .add(mount("/dev/shm", "shm", "tmpfs", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")))
+                .add(mount("/dev/shm", "tmpfs", "tmpfs", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")))
                 .add(mount("/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev")))
-                .add(mount("/sys", "sysfs", "sysfs",
-                        plan.privileged() ? List.of("nosuid", "noexec", "nodev")
-                                : List.of("nosuid", "noexec", "nodev", "ro")))
+                // read-only for privileged containers too, as in Guardian
+                .add(mount("/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro")))
                 .add(mount(INIT_PATH, initBinary.toString(), "bind", List.of("bind", "ro")));
         for (BindMount b : plan.bindMounts()) {
             m.add(bindMount(plan, b));
@@ -155,7 +168,7 @@ public final class BundleBuilder {
         JsonObjectBuilder linux = Json.createObjectBuilder()
                 .add("namespaces", namespaces)
                 .add("cgroupsPath", cgroupsPath(plan.handle()))
-                .add("resources", resources(plan.limits()));
+                .add("resources", resources(plan.limits(), unifiedCgroups));
         if (!plan.privileged()) {
             linux.add("maskedPaths", strings(MASKED_PATHS)).add("readonlyPaths", strings(READONLY_PATHS));
         }
@@ -163,6 +176,10 @@ public final class BundleBuilder {
     }
 
     static JsonObjectBuilder resources(ResourceLimits limits) {
+        return resources(limits, false);
+    }
+
+    static JsonObjectBuilder resources(ResourceLimits limits, boolean unifiedCgroups) {
         JsonObjectBuilder r = Json.createObjectBuilder()
                 .add("devices", Json.createArrayBuilder()
                         .add(Json.createObjectBuilder().add("allow", false).add("access", "rwm")));
@@ -171,7 +188,12 @@ public final class BundleBuilder {
                     .add("limit", limits.memoryBytes())
                     .add("swap", limits.memoryBytes()));
         }
-        if (limits.effectiveCpuShares() > 0) {
+        if (limits.effectiveCpuShares() > 0 && unifiedCgroups) {
+            // runC's own shares-to-weight mapping differs between versions; write the weight
+            // Guardian writes so the limit applied is the one reported back
+            r.add("unified", Json.createObjectBuilder()
+                    .add("cpu.weight", Long.toString(CpuShares.toWeight(limits.effectiveCpuShares()))));
+        } else if (limits.effectiveCpuShares() > 0) {
             r.add("cpu", Json.createObjectBuilder().add("shares", cpuShares(limits.effectiveCpuShares())));
         }
         if (limits.pidsMax() > 0) {

@@ -36,6 +36,7 @@ import java.time.Duration;
 /** Builds the backend and its adapters from configuration. The only place that knows them all. */
 @ApplicationScoped
 public class CellWiring {
+    private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
 
     @Produces
     @Singleton
@@ -65,7 +66,8 @@ public class CellWiring {
     @Singleton
     RuncRuntime runc(Settings s) {
         return new RuncRuntime(s.runtimeBinary(), s.runtimeRoot(),
-                new BundleBuilder(s.helpers().resolve("greenhouse-init"), s.cgroupParent()));
+                new BundleBuilder(s.helpers().resolve("greenhouse-init"), s.cgroupParent(),
+                        CgroupUsageMeter.isUnified(CGROUP_ROOT)));
     }
 
     @Produces
@@ -92,7 +94,7 @@ public class CellWiring {
     @Produces
     @Singleton
     MetricsCollector metrics(Settings s, HostCapacity host, Clock clock) {
-        return new MetricsCollector(new CgroupUsageMeter(Path.of("/sys/fs/cgroup"), s.cgroupParent()),
+        return new MetricsCollector(new CgroupUsageMeter(CGROUP_ROOT, s.cgroupParent()),
                 new OverlayDiskMeter(), host, clock);
     }
 
@@ -103,7 +105,8 @@ public class CellWiring {
                           MetricsCollector metricsCollector, LifecycleMetrics events) {
         return new GardenBackend(store, rootfs, runtime, processes, host,
                 new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout(),
-                        s.destroyContainersOnStart()), clock, metricsCollector, events);
+                        s.destroyContainersOnStart(), CgroupUsageMeter.isUnified(CGROUP_ROOT)),
+                clock, metricsCollector, events);
     }
 
     @Produces

@@ -14,8 +14,18 @@ class HandlesTest {
 
     @Test
     void acceptsGuardianStyleHandles() {
-        for (String ok : List.of("a", "my-app_1", "guid:index@zone", "x+y=z", "a.b", "x".repeat(Handles.MAX_LENGTH))) {
+        for (String ok : List.of("a", "my-app_1", "0f3c9a4e-6a2b-4c1d-9e8f-1a2b3c4d5e6f", "x+y", "a.b",
+                "x".repeat(Handles.MAX_LENGTH))) {
             assertEquals(ok, Handles.validate(ok));
+        }
+    }
+
+    /** runC refuses these in a container id and ':' or ',' would break the overlay mount options. */
+    @Test
+    void refusesCharactersRuncCannotTakeInAContainerId() {
+        for (String bad : List.of("guid:index", "user@zone", "x=y", "a,b")) {
+            GardenException e = assertThrows(GardenException.class, () -> Handles.validate(bad), bad);
+            assertTrue(e.getMessage().contains("may only contain letters, digits and _ + - ."), e.getMessage());
         }
     }
 
