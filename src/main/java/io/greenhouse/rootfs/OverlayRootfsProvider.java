@@ -46,8 +46,8 @@ public final class OverlayRootfsProvider implements RootfsProvider {
             Files.createDirectories(upper);
             Files.createDirectories(work);
             Files.createDirectories(merged);
-            // The merged root takes the upper directory's mode: created under the server's umask
-            // (0750) it would lock every non-root container user out of "/".
+            // The container's "/" takes the upper directory's mode; Liberty's umask (027) would
+            // make it 0750 and lock every non-root user of the container out of its own root.
             Files.setPosixFilePermissions(upper, Files.getPosixFilePermissions(lower));
         } catch (IOException e) {
             throw new UncheckedIOException("preparing rootfs of " + handle, e);

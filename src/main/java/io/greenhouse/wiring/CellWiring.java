@@ -8,7 +8,11 @@ import io.greenhouse.backend.HostCapacity;
 import io.greenhouse.backend.MetricsCollector;
 import io.greenhouse.backend.ProcessTable;
 import io.greenhouse.backend.RootfsProvider;
+import io.greenhouse.backend.ContainerFiles;
+import io.greenhouse.backend.FileStreams;
 import io.greenhouse.depot.DirectoryStore;
+import io.greenhouse.files.TarHelperFiles;
+import io.greenhouse.files.TarLimits;
 import io.greenhouse.depot.RecordCodec;
 import io.greenhouse.cgroups.CgroupUsageMeter;
 import io.greenhouse.host.LinuxHostCapacity;
@@ -27,6 +31,7 @@ import org.eclipse.microprofile.config.Config;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
 /** Builds the backend and its adapters from configuration. The only place that knows them all. */
 @ApplicationScoped
@@ -99,5 +104,18 @@ public class CellWiring {
         return new GardenBackend(store, rootfs, runtime, processes, host,
                 new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout(),
                         s.destroyContainersOnStart()), clock, metricsCollector, events);
+    }
+
+    @Produces
+    @Singleton
+    ContainerFiles containerFiles(Settings s) {
+        return new TarHelperFiles(s.helpers().resolve("greenhouse-tar"), s.busybox(),
+                new TarLimits(s.streamInMaxBytes(), s.streamInMaxEntries()), Duration.ofMinutes(10));
+    }
+
+    @Produces
+    @Singleton
+    FileStreams fileStreams(GardenBackend backend, ContainerRuntime runtime, ContainerFiles files) {
+        return new FileStreams(backend, runtime, files);
     }
 }

@@ -20,6 +20,9 @@ public record Settings(
         Duration defaultGraceTime,
         Duration stopTimeout,
         boolean destroyContainersOnStart,
+        Path busybox,
+        long streamInMaxBytes,
+        long streamInMaxEntries,
         Path monitorSockets,
         int processBufferBytes) {
 
@@ -40,6 +43,9 @@ public record Settings(
                 duration(string(config, "greenhouse.grace-time.default", "0")),
                 duration(string(config, "greenhouse.stop.timeout", "10s")),
                 Boolean.parseBoolean(string(config, "greenhouse.containers.destroy-on-start", "false")),
+                Path.of(string(config, "greenhouse.files.busybox", "/bin/busybox")),
+                Long.parseLong(string(config, "greenhouse.files.max-bytes", Long.toString(64L << 30))),
+                Long.parseLong(string(config, "greenhouse.files.max-entries", "1000000")),
                 Path.of(string(config, "greenhouse.process.sockets.dir", sockets.toString())),
                 Integer.parseInt(string(config, "greenhouse.process.buffer.bytes", Integer.toString(1 << 20))));
     }

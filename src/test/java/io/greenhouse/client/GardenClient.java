@@ -226,6 +226,64 @@ public final class GardenClient {
         }
     }
 
+    /**
+     * StreamIn: sends {@code tar} as the body, chunked, as the Go client does; returns once the
+     * server has extracted it.
+     */
+    public void streamIn(String handle, String destination, String user, java.io.InputStream tar) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/containers/" + enc(handle) + "/files?destination="
+                        + enc(destination) + "&user=" + enc(user)))
+                .timeout(Duration.ofMinutes(30))
+                .header("Content-Type", "application/x-tar")
+                .header("Connection", "close")
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> tar))
+                .build();
+        HttpResponse<String> r = sendAlone(request, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() < 200 || r.statusCode() > 299) {
+            throw error(r.statusCode(), parse(r.body()), r.body());
+        }
+    }
+
+    /** StreamOut: the tar stream of {@code source}, read as it is produced; the caller closes it. */
+    public java.io.InputStream streamOut(String handle, String source, String user) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/containers/" + enc(handle) + "/files?source="
+                        + enc(source) + "&user=" + enc(user)))
+                .timeout(Duration.ofMinutes(30))
+                .header("Connection", "close")
+                .GET()
+                .build();
+        HttpResponse<java.io.InputStream> r = sendAlone(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() < 200 || r.statusCode() > 299) {
+            String body;
+            try (java.io.InputStream in = r.body()) {
+                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            throw error(r.statusCode(), parse(body), body);
+        }
+        return r.body();
+    }
+
+    /**
+     * On a client of its own, so on a connection of its own, as the Go client streams (its
+     * noKeepaliveClient). "Connection: close" alone is not enough: the cell removes the Connection
+     * header from its answers, so a shared java.net.http client pools the connection Liberty
+     * closes and the next request on it fails.
+     */
+    private static <T> HttpResponse<T> sendAlone(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        HttpClient alone = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        try {
+            return alone.send(request, handler);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Sends a request with a raw body and returns status and body text, for wire-format tests. */
     public HttpResponse<String> raw(String method, String path, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(2))
@@ -234,24 +292,7 @@ public final class GardenClient {
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
-        try {
-            try {
-                return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                // Liberty closes a connection after an error status without saying so (server.xml
-                // strips Connection headers); a pooled connection can be picked in that window.
-                // Nothing was answered on it, so the request never reached the server: send again.
-                if (!String.valueOf(e.getMessage()).contains("header parser received no bytes")) {
-                    throw e;
-                }
-                return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return sendAlone(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     JsonValue call(String method, String path, String body) {
