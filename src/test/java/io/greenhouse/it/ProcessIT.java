@@ -318,4 +318,14 @@ class ProcessIT {
         assertTrue(TestCell.eventually(WAIT, () -> p.exit().isDone()));
         assertTrue(TestCell.eventually(Duration.ofSeconds(10), () -> cell.monitors().isEmpty()));
     }
+
+    @Test
+    void theGraceTimeDoesNotRunOutWhileAProcessStreamIsAttached() {
+        cell.client.create(Json.createObjectBuilder().add("handle", "graced").add("grace_time", 1_000_000_000L).build());
+        GardenProcess p = cell.client.run("graced", sh("sleep 3; echo still here").build(), ProcessStreams.collecting());
+        assertEquals(0, p.await(WAIT));
+        assertTrue(cell.client.list(java.util.Map.of()).contains("graced"), "reaped while a client was attached");
+        assertTrue(TestCell.eventually(Duration.ofSeconds(10), () -> !cell.client.list(java.util.Map.of()).contains("graced")),
+                "reaped once idle for its grace time");
+    }
 }
