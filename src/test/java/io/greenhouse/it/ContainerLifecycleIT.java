@@ -3,8 +3,6 @@ package io.greenhouse.it;
 import io.greenhouse.client.GardenClientException;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -20,19 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Black-box tests of the container lifecycle over HTTP, with real runC containers. */
-class ContainerLifecycleIT {
-    private final TestCell cell = new TestCell();
-
-    @BeforeEach
-    void startFromAnEmptyCell() {
-        cell.destroyAll();
-    }
-
-    @AfterEach
-    void nothingLeaks() {
-        cell.destroyAll();
-        assertEquals(List.of(), cell.leftovers());
-    }
+class ContainerLifecycleIT extends CellTestSupport {
 
     @Test
     void pingAnswersEmptyJson() {

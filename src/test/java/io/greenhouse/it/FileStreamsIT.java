@@ -36,24 +36,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** StreamIn and StreamOut against real containers, checking the container's and the host's files. */
-class FileStreamsIT {
-    private final TestCell cell = new TestCell();
+class FileStreamsIT extends CellTestSupport {
     /** Host paths hostile streams aim at; none may ever exist. */
     private final List<Path> targets = List.of(Path.of("/tmp/gh-files-pwned"), Path.of("/var/tmp/gh-files-pwned"),
             Path.of("/etc/gh-files-pwned"));
 
     @BeforeEach
-    void startFromAnEmptyCell() throws IOException {
-        cell.destroyAll();
+    void noTargetFileOnTheHost() throws IOException {
         for (Path p : targets) {
             Files.deleteIfExists(p);
         }
     }
 
     @AfterEach
-    void nothingLeaksAndTheHostIsUntouched() {
-        cell.destroyAll();
-        assertEquals(List.of(), cell.leftovers());
+    void theHostIsUntouched() {
         for (Path p : targets) {
             assertFalse(Files.exists(p, LinkOption.NOFOLLOW_LINKS), p + " was written on the host");
         }

@@ -3,8 +3,6 @@ package io.greenhouse.it;
 import io.greenhouse.client.GardenClientException;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -22,19 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Behaviour where Guardian's answers are what the Go client and its users rely on, found by running
  * the Garden integration suite and the Go client against the cell.
  */
-class GuardianCompatibilityIT {
-    private final TestCell cell = new TestCell();
-
-    @BeforeEach
-    void startFromAnEmptyCell() {
-        cell.destroyAll();
-    }
-
-    @AfterEach
-    void nothingLeaks() {
-        cell.destroyAll();
-        assertEquals(List.of(), cell.leftovers());
-    }
+class GuardianCompatibilityIT extends CellTestSupport {
 
     @Test
     void removingAPropertyThatIsNotThereSucceeds() {

@@ -4,8 +4,6 @@ import io.greenhouse.client.GardenClientException;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.StringReader;
@@ -19,19 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Black-box tests of the MicroProfile Health and Metrics endpoints of the test cell. */
-class HealthAndMetricsIT {
-    private final TestCell cell = new TestCell();
-
-    @BeforeEach
-    void startFromAnEmptyCell() {
-        cell.destroyAll();
-    }
-
-    @AfterEach
-    void nothingLeaks() {
-        cell.destroyAll();
-        assertEquals(List.of(), cell.leftovers());
-    }
+class HealthAndMetricsIT extends CellTestSupport {
 
     @Test
     void readinessReportsReloadRuntimeDepotAndRootfsUpWithTheirData() {

@@ -3,8 +3,6 @@ package io.greenhouse.it;
 import io.greenhouse.client.GardenClientException;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -20,19 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Container metrics as the Go client reads them (garden.Metrics field names), measured from real
  * runC containers: work is done inside them with runc exec and must show up in the numbers.
  */
-class MetricsIT {
-    private final TestCell cell = new TestCell();
-
-    @BeforeEach
-    void startFromAnEmptyCell() {
-        cell.destroyAll();
-    }
-
-    @AfterEach
-    void nothingLeaks() {
-        cell.destroyAll();
-        assertEquals(List.of(), cell.leftovers());
-    }
+class MetricsIT extends CellTestSupport {
 
     private String exec(String handle, String... command) {
         List<String> full = new java.util.ArrayList<>(List.of("runc", "--root", cell.runtimeRoot.toString(), "exec", handle));

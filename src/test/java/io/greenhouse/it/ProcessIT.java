@@ -7,8 +7,6 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -19,20 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Run and Attach over Garden's hijacked connections, against real runc processes. */
-class ProcessIT {
+class ProcessIT extends CellTestSupport {
     static final Duration WAIT = Duration.ofSeconds(30);
-    private final TestCell cell = new TestCell();
-
-    @BeforeEach
-    void startFromAnEmptyCell() {
-        cell.destroyAll();
-    }
-
-    @AfterEach
-    void nothingLeaks() {
-        cell.destroyAll();
-        assertTrue(TestCell.eventually(Duration.ofSeconds(10), () -> cell.leftovers().isEmpty()), () -> "leftovers: " + cell.leftovers());
-    }
 
     static JsonObjectBuilder sh(String script) {
         return Json.createObjectBuilder().add("path", "sh").add("args", Json.createArrayBuilder().add("-c").add(script));

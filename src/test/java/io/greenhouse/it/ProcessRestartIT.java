@@ -2,8 +2,6 @@ package io.greenhouse.it;
 
 import io.greenhouse.client.GardenProcess;
 import io.greenhouse.client.ProcessStreams;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -18,21 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Processes outlive the server: their monitors keep them, the next server reattaches. */
-class ProcessRestartIT {
+class ProcessRestartIT extends CellTestSupport {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private final TestCell cell = new TestCell();
-
-    @BeforeEach
-    void startFromAnEmptyCell() {
-        cell.destroyAll();
-    }
-
-    @AfterEach
-    void nothingLeaks() {
-        cell.destroyAll();
-        assertTrue(TestCell.eventually(Duration.ofSeconds(10), () -> cell.leftovers().isEmpty()),
-                () -> "leftovers: " + cell.leftovers());
-    }
 
     @Test
     void aProcessSurvivesSigkillOfTheServerAndAReattachGetsTheRestAndItsStatus() {

@@ -1,8 +1,6 @@
 package io.greenhouse.it;
 
 import jakarta.json.Json;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -13,19 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Containers outlive the server: a graceful restart and a SIGKILL both keep them listed and running. */
-class ServerRestartIT {
-    private final TestCell cell = new TestCell();
-
-    @BeforeEach
-    void startFromAnEmptyCell() {
-        cell.destroyAll();
-    }
-
-    @AfterEach
-    void nothingLeaks() {
-        cell.destroyAll();
-        assertEquals(List.of(), cell.leftovers());
-    }
+class ServerRestartIT extends CellTestSupport {
 
     @Test
     void containersAndTheirPropertiesSurviveAGracefulRestart() {
