@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -50,6 +51,8 @@
 struct options {
     const char *runtime, *runtime_root, *handle, *dir, *socket_path;
     const char *rootfs, *ensure_dir;
+    /* A pea: the runtime runs the bundle in this directory; on exit the monitor removes it. */
+    const char *bundle, *pea_rootfs;
     long uid, gid;
     int tty;
     size_t buffer;
@@ -642,8 +645,37 @@ static void save_tail(const char *name, struct ring *r) {
     free(copy);
 }
 
+/*
+ * A pea's process was its runtime container's init: once it has exited, the container (state and
+ * cgroup) is deleted and its root filesystem unmounted, before the exit is reported, so whoever
+ * sees the exit status finds nothing of the pea left.
+ */
+static void remove_pea(const struct options *opt) {
+    pid_t p = fork();
+    if (p == 0) {
+        int devnull = open("/dev/null", O_RDWR);
+        dup2(devnull, 0);
+        dup2(devnull, 1);
+        execlp(opt->runtime, opt->runtime, "--root", opt->runtime_root, "delete", "--force", opt->handle,
+               (char *) NULL);
+        _exit(127);
+    }
+    if (p > 0) {
+        int st;
+        while (waitpid(p, &st, 0) < 0 && errno == EINTR) {
+        }
+    }
+    if (umount2(opt->pea_rootfs, UMOUNT_NOFOLLOW) != 0 && errno != EINVAL && errno != ENOENT
+        && umount2(opt->pea_rootfs, UMOUNT_NOFOLLOW | MNT_DETACH) != 0) {
+        logf_("unmounting %s: %s", opt->pea_rootfs, strerror(errno));
+    }
+}
+
 static void finish(struct monitor *m) {
     char status[32];
+    if (m->opt->bundle != NULL) {
+        remove_pea(m->opt);
+    }
     int n = snprintf(status, sizeof status, "%d\n", m->status);
     if (m->client < 0) {
         save_tail("stdout.tail", &m->out.buf);
@@ -884,16 +916,30 @@ static int run_monitor(struct options *opt, int report_fd) {
         argv[a++] = "runtime.log";
         argv[a++] = "--log-format";
         argv[a++] = "json";
-        argv[a++] = "exec";
-        argv[a++] = "--detach";
-        argv[a++] = "--pid-file";
-        argv[a++] = "pid";
-        argv[a++] = "--process";
-        argv[a++] = "process.json";
-        if (opt->tty) {
-            argv[a++] = "--tty";
-            argv[a++] = "--console-socket";
-            argv[a++] = "console.sock";
+        if (opt->bundle != NULL) {
+            /* A pea: its process is the init of a runtime container of its own (terminal set in the bundle). */
+            argv[a++] = "run";
+            argv[a++] = "--detach";
+            argv[a++] = "--pid-file";
+            argv[a++] = "pid";
+            argv[a++] = "--bundle";
+            argv[a++] = opt->bundle;
+            if (opt->tty) {
+                argv[a++] = "--console-socket";
+                argv[a++] = "console.sock";
+            }
+        } else {
+            argv[a++] = "exec";
+            argv[a++] = "--detach";
+            argv[a++] = "--pid-file";
+            argv[a++] = "pid";
+            argv[a++] = "--process";
+            argv[a++] = "process.json";
+            if (opt->tty) {
+                argv[a++] = "--tty";
+                argv[a++] = "--console-socket";
+                argv[a++] = "console.sock";
+            }
         }
         argv[a++] = opt->handle;
         argv[a] = NULL;
@@ -979,7 +1025,8 @@ static int run_monitor(struct options *opt, int report_fd) {
 
 static void usage(void) {
     fprintf(stderr, "usage: greenhouse-monitor --runtime BIN --runtime-root DIR --handle H --dir PROCESS_DIR "
-                    "--socket PATH [--tty] [--buffer BYTES] [--rootfs DIR --ensure-dir PATH --uid N --gid N]\n");
+                    "--socket PATH [--tty] [--buffer BYTES] [--rootfs DIR --ensure-dir PATH --uid N --gid N] "
+                    "[--bundle DIR --pea-rootfs DIR]\n");
     exit(2);
 }
 
@@ -1008,6 +1055,10 @@ int main(int argc, char **argv) {
             opt.socket_path = v;
         } else if (strcmp(a, "--buffer") == 0) {
             opt.buffer = (size_t) strtoul(v, NULL, 10);
+        } else if (strcmp(a, "--bundle") == 0) {
+            opt.bundle = v;
+        } else if (strcmp(a, "--pea-rootfs") == 0) {
+            opt.pea_rootfs = v;
         } else if (strcmp(a, "--rootfs") == 0) {
             opt.rootfs = v;
         } else if (strcmp(a, "--ensure-dir") == 0) {
@@ -1020,7 +1071,8 @@ int main(int argc, char **argv) {
             usage();
         }
     }
-    if (!opt.runtime || !opt.runtime_root || !opt.handle || !opt.dir || !opt.socket_path || opt.buffer < 4096) {
+    if (!opt.runtime || !opt.runtime_root || !opt.handle || !opt.dir || !opt.socket_path || opt.buffer < 4096
+        || (opt.bundle != NULL) != (opt.pea_rootfs != NULL)) {
         usage();
     }
     if (chdir(opt.dir) != 0) {

@@ -28,11 +28,28 @@ public final class MonitorLauncher {
     public record WorkingDirectory(Path rootfs, String path, int uid, int gid) {
     }
 
+    /**
+     * A pea: the monitor runs the bundle in the process directory as runtime container
+     * {@code runtimeId} under {@code runtimeRoot}, and on exit deletes it and unmounts {@code rootfs}.
+     */
+    public record Pea(String runtimeId, Path runtimeRoot, Path rootfs) {
+    }
+
     /** Runs the process; returns once it runs. The monitor detaches: it is never the JVM's child for long. */
     public void launch(String handle, Path processDir, Path socket, boolean tty, WorkingDirectory dir) {
+        launch(handle, processDir, socket, tty, dir, null);
+    }
+
+    /** As {@link #launch(String, Path, Path, boolean, WorkingDirectory)}, for a pea when {@code pea} is given. */
+    public void launch(String handle, Path processDir, Path socket, boolean tty, WorkingDirectory dir, Pea pea) {
         List<String> cmd = new ArrayList<>(List.of(monitorBinary.toString(),
-                "--runtime", runtimeBinary, "--runtime-root", runtimeRoot.toString(), "--handle", handle,
+                "--runtime", runtimeBinary,
+                "--runtime-root", pea == null ? runtimeRoot.toString() : pea.runtimeRoot().toString(),
+                "--handle", pea == null ? handle : pea.runtimeId(),
                 "--dir", processDir.toString(), "--socket", socket.toString(), "--buffer", Integer.toString(bufferBytes)));
+        if (pea != null) {
+            cmd.addAll(List.of("--bundle", processDir.toString(), "--pea-rootfs", pea.rootfs().toString()));
+        }
         if (tty) {
             cmd.add("--tty");
         }

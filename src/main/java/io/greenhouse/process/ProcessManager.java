@@ -37,13 +37,20 @@ public class ProcessManager implements ProcessTable {
     private final MonitorLauncher launcher;
     private final Path socketsDir;
     private final int bufferBytes;
+    /** Runs processes with an image of their own; null in a cell that does not run peas. */
+    private final Peas peas;
     /** Processes by container handle, then by process id. */
     private final Map<String, Map<String, MonitoredProcess>> containers = new ConcurrentHashMap<>();
 
     public ProcessManager(MonitorLauncher launcher, Path socketsDir, int bufferBytes) {
+        this(launcher, socketsDir, bufferBytes, null);
+    }
+
+    public ProcessManager(MonitorLauncher launcher, Path socketsDir, int bufferBytes, Peas peas) {
         this.launcher = launcher;
         this.socketsDir = socketsDir;
         this.bufferBytes = bufferBytes;
+        this.peas = peas;
     }
 
     @Override
@@ -52,8 +59,9 @@ public class ProcessManager implements ProcessTable {
         if (!ProcessDirectory.validId(id)) {
             throw new GardenException("invalid process id '" + id + "': use printable characters without '/'");
         }
-        if (!spec.image().isDefault() || !spec.bindMounts().isEmpty()) {
-            throw new GardenException("processes with their own image or bind mounts are not supported by this cell yet");
+        boolean pea = !spec.image().isDefault() || !spec.bindMounts().isEmpty();
+        if (pea && peas == null) {
+            throw new GardenException("processes with their own image or bind mounts are not supported by this cell");
         }
         Map<String, MonitoredProcess> table = containers.computeIfAbsent(target.handle(), h -> new ConcurrentHashMap<>());
         MonitoredProcess process = new MonitoredProcess(target.handle(), id,
@@ -68,10 +76,23 @@ public class ProcessManager implements ProcessTable {
             }
         }
         try {
-            start(target, spec, process);
+            if (pea) {
+                startPea(target, spec, process);
+            } else {
+                start(target, spec, process);
+            }
             return process;
         } catch (RuntimeException e) {
             table.remove(id, process);
+            if (pea) {
+                // Nothing may stay mounted under the directory about to be deleted.
+                try {
+                    peas.remove(Peas.runtimeId(target.handle(), id), process.directory());
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                    throw e;
+                }
+            }
             ProcessDirectory.deleteRecursively(process.directory());
             throw e;
         }
@@ -106,6 +127,42 @@ public class ProcessManager implements ProcessTable {
             process.connect(MonitorLink.connect(socket));
         } catch (IOException e) {
             // The monitor finished before we could connect; it left the status in the depot.
+            settleWithoutMonitor(process);
+        }
+    }
+
+    /**
+     * A pea, as Guardian runs it: the user is resolved in the pea's own image, the working
+     * directory defaults to "/", the environment is the image's and the spec's (not the container's).
+     */
+    private void startPea(ProcessTarget container, ProcessSpec spec, MonitoredProcess process) {
+        Path dir = process.directory();
+        ProcessDirectory.deleteRecursively(dir);
+        try {
+            Files.createDirectories(dir);
+            Files.createDirectories(socketsDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("preparing process directory " + dir, e);
+        }
+        String runtimeId = Peas.runtimeId(container.handle(), process.id());
+        ProcessTarget pea = peas.mountRootfs(container, spec, runtimeId, dir);
+        ExecUser user = ContainerUsers.of(pea.rootfs()).resolve(spec.user());
+        String cwd = spec.dir().isEmpty() ? "/" : spec.dir().startsWith("/") ? spec.dir() : "/" + spec.dir();
+        MonitorLauncher.WorkingDirectory ensure = spec.dir().isEmpty() ? null
+                : new MonitorLauncher.WorkingDirectory(pea.rootfs(), cwd, user.uid(), user.gid());
+        jakarta.json.JsonObject processSpec = OciProcess.build(pea, spec, user, cwd);
+        try {
+            Files.writeString(dir.resolve(ProcessDirectory.PROCESS_SPEC), processSpec.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("preparing process directory " + dir, e);
+        }
+        peas.writeBundle(container, pea, spec, runtimeId, processSpec);
+        Path socket = socket(container.handle(), process.id());
+        launcher.launch(container.handle(), dir, socket, spec.tty() != null, ensure,
+                new MonitorLauncher.Pea(runtimeId, peas.runtimeRoot(), pea.rootfs()));
+        try {
+            process.connect(MonitorLink.connect(socket));
+        } catch (IOException e) {
             settleWithoutMonitor(process);
         }
     }
@@ -209,6 +266,10 @@ public class ProcessManager implements ProcessTable {
         table.values().forEach(MonitoredProcess::abandon);
         for (MonitoredProcess p : table.values()) {
             p.awaitExit(Duration.ofSeconds(5));
+            if (peas != null && Peas.isPea(p.directory())) {
+                // Normally its monitor removed it on exit; a lost monitor left it to us.
+                peas.remove(Peas.runtimeId(handle, p.id()), p.directory());
+            }
             try {
                 Files.deleteIfExists(socket(handle, p.id()));
             } catch (IOException e) {

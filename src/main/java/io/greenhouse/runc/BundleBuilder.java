@@ -75,6 +75,38 @@ public final class BundleBuilder {
                 .build();
     }
 
+    /**
+     * The bundle of a pea: a sidecar container with its own root filesystem and mount namespace
+     * that joins the network, IPC, UTS and PID namespaces of the container whose init has
+     * {@code sandboxInitPid}, and whose init is the pea's process itself. No hostname: the UTS
+     * namespace is the container's, which keeps its own.
+     */
+    public JsonObject peaConfig(ContainerPlan pea, JsonObject process, int sandboxInitPid, String cgroupsPath) {
+        if (sandboxInitPid <= 0) {
+            throw new GardenException("the container of pea " + pea.handle() + " is not running");
+        }
+        JsonArrayBuilder namespaces = Json.createArrayBuilder()
+                .add(Json.createObjectBuilder().add("type", "mount"));
+        for (String[] ns : new String[][] {{"network", "net"}, {"ipc", "ipc"}, {"uts", "uts"}, {"pid", "pid"}}) {
+            namespaces.add(Json.createObjectBuilder().add("type", ns[0])
+                    .add("path", "/proc/" + sandboxInitPid + "/ns/" + ns[1]));
+        }
+        JsonObjectBuilder linux = Json.createObjectBuilder()
+                .add("namespaces", namespaces)
+                .add("cgroupsPath", cgroupsPath)
+                .add("resources", resources(pea.limits(), unifiedCgroups));
+        if (!pea.privileged()) {
+            linux.add("maskedPaths", strings(MASKED_PATHS)).add("readonlyPaths", strings(READONLY_PATHS));
+        }
+        return Json.createObjectBuilder()
+                .add("ociVersion", "1.0.2")
+                .add("process", process)
+                .add("root", Json.createObjectBuilder().add("path", pea.rootfs().toString()).add("readonly", false))
+                .add("mounts", mounts(pea))
+                .add("linux", linux)
+                .build();
+    }
+
     private JsonObjectBuilder initProcess(ContainerPlan plan) {
         return Json.createObjectBuilder()
                 .add("terminal", false)

@@ -19,6 +19,7 @@ import io.greenhouse.host.LinuxHostCapacity;
 import io.greenhouse.linux.Syscalls;
 import io.greenhouse.metrics.LifecycleMetrics;
 import io.greenhouse.process.MonitorLauncher;
+import io.greenhouse.process.Peas;
 import io.greenhouse.process.ProcessManager;
 import io.greenhouse.rootfs.OverlayDiskMeter;
 import io.greenhouse.rootfs.OverlayRootfsProvider;
@@ -65,9 +66,12 @@ public class CellWiring {
     @Produces
     @Singleton
     RuncRuntime runc(Settings s) {
-        return new RuncRuntime(s.runtimeBinary(), s.runtimeRoot(),
-                new BundleBuilder(s.helpers().resolve("greenhouse-init"), s.cgroupParent(),
-                        CgroupUsageMeter.isUnified(CGROUP_ROOT)));
+        return new RuncRuntime(s.runtimeBinary(), s.runtimeRoot(), bundles(s));
+    }
+
+    private static BundleBuilder bundles(Settings s) {
+        return new BundleBuilder(s.helpers().resolve("greenhouse-init"), s.cgroupParent(),
+                CgroupUsageMeter.isUnified(CGROUP_ROOT));
     }
 
     @Produces
@@ -78,11 +82,14 @@ public class CellWiring {
 
     @Produces
     @Singleton
-    ProcessTable processes(Settings s) {
+    ProcessTable processes(Settings s, RootfsProvider rootfs, RuncRuntime runtime) {
+        // Peas get a runtime root of their own beside the containers', so they are never listed as containers.
+        Path peasRoot = s.monitorSockets().resolveSibling("peas");
         return new ProcessManager(
                 new MonitorLauncher(s.helpers().resolve("greenhouse-monitor"), s.runtimeBinary(), s.runtimeRoot(),
                         s.processBufferBytes()),
-                s.monitorSockets(), s.processBufferBytes());
+                s.monitorSockets(), s.processBufferBytes(),
+                new Peas(rootfs, runtime, bundles(s), s.runtimeBinary(), peasRoot));
     }
 
     @Produces

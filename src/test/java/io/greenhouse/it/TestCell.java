@@ -39,6 +39,11 @@ public final class TestCell {
         if (!runc.isEmpty()) {
             found.add("runc containers " + runc.replace('\n', ' '));
         }
+        // Peas have a runtime root of their own beside the monitors' sockets (as in CellWiring).
+        String peas = run("runc", "--root", monitorSockets().resolveSibling("peas").toString(), "list", "-q").strip();
+        if (!peas.isEmpty()) {
+            found.add("runc peas " + peas.replace('\n', ' '));
+        }
         for (Path controller : List.of(Path.of("/sys/fs/cgroup/memory"), Path.of("/sys/fs/cgroup/pids"),
                 Path.of("/sys/fs/cgroup/cpu"), Path.of("/sys/fs/cgroup/unified"))) {
             Path parent = controller.resolve(cgroupParent);

@@ -1,0 +1,142 @@
+package io.greenhouse.it;
+
+import io.greenhouse.client.GardenProcess;
+import io.greenhouse.client.ProcessStreams;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.greenhouse.it.ProcessIT.sh;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Peas: processes with an image of their own, run by real runc as sidecar containers sharing
+ * their container's network, IPC, UTS and PID namespaces but not its mounts.
+ */
+class PeaIT extends CellTestSupport {
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final String IMAGE = "raw:///var/lib/greenhouse/rootfs/busybox";
+    static final String NAMESPACES = "for n in net pid ipc uts mnt; do readlink /proc/self/ns/$n; done";
+
+    static JsonObjectBuilder pea(String script) {
+        return sh(script).add("image", Json.createObjectBuilder().add("uri", IMAGE));
+    }
+
+    private ProcessStreams run(String handle, JsonObject spec, int expectedExit) {
+        ProcessStreams io = ProcessStreams.collecting();
+        GardenProcess p = cell.client.run(handle, spec, io);
+        assertEquals(expectedExit, p.await(WAIT), () -> "stdout: " + io.stdoutText() + " stderr: " + io.stderrText());
+        return io;
+    }
+
+    private Path peasRoot() {
+        return cell.monitorSockets().resolveSibling("peas");
+    }
+
+    private String peaRuntimeContainers() throws Exception {
+        Process p = new ProcessBuilder("runc", "--root", peasRoot().toString(), "list", "-q")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        p.waitFor();
+        return out;
+    }
+
+    private List<String> processIds(String handle) {
+        return cell.client.info(handle).getJsonArray("ProcessIDs").getValuesAs(JsonString.class)
+                .stream().map(JsonString::getString).toList();
+    }
+
+    @Test
+    void peaSharesTheContainersNetworkPidIpcAndUtsNamespacesButNotItsMounts() {
+        cell.client.create("sandbox");
+        List<String> container = run("sandbox", sh(NAMESPACES).build(), 0).stdoutText().lines().toList();
+        List<String> pea = run("sandbox", pea(NAMESPACES).build(), 0).stdoutText().lines().toList();
+        assertEquals(5, pea.size(), () -> "pea namespaces: " + pea);
+        assertEquals(container.subList(0, 4), pea.subList(0, 4));
+        assertNotEquals(container.get(4), pea.get(4));
+    }
+
+    @Test
+    void peaSeesTheContainersProcessesAndTheContainerSeesThePea() {
+        cell.client.create("pids");
+        // pid 1 of the shared PID namespace is the container's init.
+        assertEquals("/tmp/garden-init \n",
+                run("pids", pea("tr '\\0' ' ' < /proc/1/cmdline; echo").build(), 0).stdoutText());
+        GardenProcess sleeper = cell.client.run("pids", pea("exec sleep 4321").build(), ProcessStreams.none());
+        String seen = run("pids", sh("ps -o args").build(), 0).stdoutText();
+        assertTrue(seen.contains("sleep 4321"), () -> "container's ps: " + seen);
+        sleeper.signal(1);
+        assertEquals(137, sleeper.await(WAIT));
+    }
+
+    @Test
+    void peaRunsInItsOwnRootFilesystem() {
+        cell.client.create("own-rootfs");
+        run("own-rootfs", sh("echo container > /marker").build(), 0);
+        assertEquals("absent\n", run("own-rootfs",
+                pea("test -e /marker && echo present || echo absent; echo pea > /pea-marker").build(), 0).stdoutText());
+        assertEquals("absent\n", run("own-rootfs",
+                sh("test -e /pea-marker && echo present || echo absent").build(), 0).stdoutText());
+    }
+
+    @Test
+    void peaStreamsOutputAndReportsItsExitStatus() {
+        cell.client.create("exit");
+        ProcessStreams io = run("exit", pea("echo out; echo err >&2; exit 42").build(), 42);
+        assertEquals("out\n", io.stdoutText());
+        assertEquals("err\n", io.stderrText());
+    }
+
+    @Test
+    void peaRunsAsRootInSlashByDefaultAndAsTheGivenUserOfItsImage() {
+        cell.client.create("user");
+        assertEquals("0:0 /\n", run("user", pea("echo $(id -u):$(id -g) $PWD").build(), 0).stdoutText());
+        assertEquals("65534:65534 nobody\n", run("user",
+                pea("echo $(id -u):$(id -g) $USER").add("user", "nobody").build(), 0).stdoutText());
+        assertEquals("1000:1001\n", run("user",
+                pea("echo $(id -u):$(id -g)").add("user", "1000:1001").build(), 0).stdoutText());
+    }
+
+    @Test
+    void peaIsNotAContainerAndNothingOfItStaysAfterItExits() throws Exception {
+        cell.client.create("tidy");
+        ProcessStreams io = ProcessStreams.collecting();
+        GardenProcess p = cell.client.run("tidy",
+                pea("cat").add("id", "the-pea").build(), io);
+        assertEquals(List.of("tidy"), cell.client.list(Map.of()));
+        assertEquals(List.of("the-pea"), processIds("tidy"));
+        assertTrue(!peaRuntimeContainers().isEmpty(), "the pea runs as a runtime container");
+        p.stdin("bye\n");
+        p.closeStdin();
+        assertEquals(0, p.await(WAIT));
+        assertEquals("bye\n", io.stdoutText());
+        assertEquals(List.of(), processIds("tidy"));
+        assertEquals("", peaRuntimeContainers());
+        List<String> mounts = cell.leftovers().stream().filter(l -> l.startsWith("mount ") && l.contains("/processes/")).toList();
+        assertEquals(List.of(), mounts, "the pea's root filesystem is unmounted");
+    }
+
+    @Test
+    void destroyingTheContainerKillsItsPeas() throws Exception {
+        cell.client.create("doomed");
+        GardenProcess p = cell.client.run("doomed", pea("exec sleep 1000").build(), ProcessStreams.none());
+        cell.client.destroy("doomed");
+        assertEquals(137, p.await(WAIT));
+        assertTrue(TestCell.eventually(Duration.ofSeconds(10), () -> {
+            try {
+                return peaRuntimeContainers().isEmpty();
+            } catch (Exception e) {
+                return false;
+            }
+        }), "no pea left in the runtime");
+    }
+}
