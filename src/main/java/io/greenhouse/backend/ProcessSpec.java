@@ -11,6 +11,8 @@ import java.util.Map;
  * @param dir      working directory, created if missing; empty for the user's home
  * @param rlimits  resource limits by Garden's name (nofile, nproc, ...), soft = hard
  * @param tty      the terminal to give the process, or null for pipes
+ * @param limitsOverride for a pea: its own memory and CPU limits instead of sharing the container's,
+ *                 or null to share them (Garden's OverrideContainerLimits)
  */
 public record ProcessSpec(
         String id,
@@ -22,7 +24,18 @@ public record ProcessSpec(
         Map<String, Long> rlimits,
         WindowSize tty,
         ImageRef image,
-        List<BindMount> bindMounts) {
+        List<BindMount> bindMounts,
+        ResourceLimits limitsOverride) {
+
+    public ProcessSpec(String id, String path, List<String> args, List<String> env, String dir, String user,
+                       Map<String, Long> rlimits, WindowSize tty, ImageRef image, List<BindMount> bindMounts) {
+        this(id, path, args, env, dir, user, rlimits, tty, image, bindMounts, null);
+    }
+
+    /** A process with an image, bind mounts or limits of its own runs as a pea, beside the container. */
+    public boolean isPea() {
+        return !image.isDefault() || !bindMounts.isEmpty() || limitsOverride != null;
+    }
 
     public ProcessSpec {
         id = id == null ? "" : id;
@@ -37,6 +50,6 @@ public record ProcessSpec(
     }
 
     public ProcessSpec withId(String newId) {
-        return new ProcessSpec(newId, path, args, env, dir, user, rlimits, tty, image, bindMounts);
+        return new ProcessSpec(newId, path, args, env, dir, user, rlimits, tty, image, bindMounts, limitsOverride);
     }
 }

@@ -78,10 +78,14 @@ public final class Peas {
     void writeBundle(ProcessTarget container, ProcessTarget pea, ProcessSpec spec, String runtimeId,
                      JsonObject process) {
         int sandboxInit = containers.state(container.handle()).pid();
+        ResourceLimits limits = spec.limitsOverride() == null ? ResourceLimits.NONE : spec.limitsOverride();
         ContainerPlan plan = new ContainerPlan(runtimeId, "", pea.directory(), pea.rootfs(), pea.env(),
-                spec.bindMounts(), ResourceLimits.NONE, container.privileged());
-        // Nested in the container's cgroup: the pea shares the container's limits, as in Guardian.
-        String cgroups = bundles.cgroupsPath(container.handle()) + "/" + runtimeId;
+                spec.bindMounts(), limits, container.privileged());
+        // As in Guardian: nested in the container's cgroup, the pea shares the container's limits;
+        // with limits of its own it gets a cgroup beside the container's instead.
+        String cgroups = spec.limitsOverride() == null
+                ? bundles.cgroupsPath(container.handle()) + "/" + runtimeId
+                : bundles.cgroupsPath(runtimeId);
         try {
             Files.writeString(pea.directory().resolve(BUNDLE_CONFIG),
                     bundles.peaConfig(plan, process, sandboxInit, cgroups).toString());

@@ -59,9 +59,9 @@ public class ProcessManager implements ProcessTable {
         if (!ProcessDirectory.validId(id)) {
             throw new GardenException("invalid process id '" + id + "': use printable characters without '/'");
         }
-        boolean pea = !spec.image().isDefault() || !spec.bindMounts().isEmpty();
+        boolean pea = spec.isPea();
         if (pea && peas == null) {
-            throw new GardenException("processes with their own image or bind mounts are not supported by this cell");
+            throw new GardenException("processes with their own image, bind mounts or limits are not supported by this cell");
         }
         Map<String, MonitoredProcess> table = containers.computeIfAbsent(target.handle(), h -> new ConcurrentHashMap<>());
         MonitoredProcess process = new MonitoredProcess(target.handle(), id,

@@ -50,6 +50,19 @@ class PeaIT extends CellTestSupport {
         return out;
     }
 
+    /** Cgroups nested in the container's (v1 pids controller, or the unified hierarchy). */
+    private List<String> nestedCgroups(String handle) throws Exception {
+        Path v1 = Path.of("/sys/fs/cgroup/pids", cell.cgroupParent, handle);
+        Path dir = java.nio.file.Files.isDirectory(Path.of("/sys/fs/cgroup/pids")) ? v1
+                : Path.of("/sys/fs/cgroup", cell.cgroupParent, handle);
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var children = java.nio.file.Files.list(dir)) {
+            return children.filter(java.nio.file.Files::isDirectory).map(c -> c.getFileName().toString()).toList();
+        }
+    }
+
     private List<String> processIds(String handle) {
         return cell.client.info(handle).getJsonArray("ProcessIDs").getValuesAs(JsonString.class)
                 .stream().map(JsonString::getString).toList();
@@ -115,12 +128,14 @@ class PeaIT extends CellTestSupport {
         assertEquals(List.of("tidy"), cell.client.list(Map.of()));
         assertEquals(List.of("the-pea"), processIds("tidy"));
         assertTrue(!peaRuntimeContainers().isEmpty(), "the pea runs as a runtime container");
+        assertEquals(1, nestedCgroups("tidy").size(), "the pea's cgroup is nested in the container's");
         p.stdin("bye\n");
         p.closeStdin();
         assertEquals(0, p.await(WAIT));
         assertEquals("bye\n", io.stdoutText());
         assertEquals(List.of(), processIds("tidy"));
         assertEquals("", peaRuntimeContainers());
+        assertEquals(List.of(), nestedCgroups("tidy"));
         List<String> mounts = cell.leftovers().stream().filter(l -> l.startsWith("mount ") && l.contains("/processes/")).toList();
         assertEquals(List.of(), mounts, "the pea's root filesystem is unmounted");
     }
@@ -138,5 +153,41 @@ class PeaIT extends CellTestSupport {
                 return false;
             }
         }), "no pea left in the runtime");
+    }
+
+    private static JsonObject limitedContainer(String handle, long memoryBytes) {
+        return Json.createObjectBuilder().add("handle", handle)
+                .add("limits", Json.createObjectBuilder().add("memory_limits",
+                        Json.createObjectBuilder().add("limit_in_bytes", memoryBytes)))
+                .build();
+    }
+
+    private static final String FILL_SHM_48M = "dd if=/dev/zero of=/dev/shm/fill bs=1M count=48 && echo filled";
+
+    @Test
+    void peaSharesTheContainersMemoryLimitUnlessItHasLimitsOfItsOwn() {
+        cell.client.create(limitedContainer("limited", 32L << 20));
+        ProcessStreams shared = ProcessStreams.collecting();
+        int status = cell.client.run("limited", pea(FILL_SHM_48M).build(), shared).await(WAIT);
+        assertNotEquals(0, status, () -> "48 MiB fit a 32 MiB container: " + shared.stdoutText());
+        assertEquals("filled\n", run("limited", pea(FILL_SHM_48M)
+                .add("limits", Json.createObjectBuilder()).build(), 0).stdoutText());
+        ProcessStreams own = ProcessStreams.collecting();
+        status = cell.client.run("limited", pea(FILL_SHM_48M).add("limits", Json.createObjectBuilder()
+                .add("memory_limits", Json.createObjectBuilder().add("limit_in_bytes", 16L << 20))).build(), own)
+                .await(WAIT);
+        assertNotEquals(0, status, () -> "48 MiB fit a 16 MiB pea: " + own.stdoutText());
+    }
+
+    @Test
+    void peaWithAMissingExecutableIsAnExecutableNotFoundErrorAndLeavesNothing() throws Exception {
+        cell.client.create("nobin");
+        io.greenhouse.client.GardenClientException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.greenhouse.client.GardenClientException.class,
+                () -> cell.client.run("nobin", Json.createObjectBuilder().add("path", "no-such-binary")
+                        .add("image", Json.createObjectBuilder().add("uri", IMAGE)).build(), ProcessStreams.none()));
+        assertEquals("ExecutableNotFoundError", e.type(), e::getMessage);
+        assertEquals("", peaRuntimeContainers());
+        assertEquals(List.of(), processIds("nobin"));
     }
 }

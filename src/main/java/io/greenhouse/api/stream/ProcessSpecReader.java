@@ -3,6 +3,7 @@ package io.greenhouse.api.stream;
 import io.greenhouse.backend.BindMount;
 import io.greenhouse.backend.GardenException;
 import io.greenhouse.backend.ImageRef;
+import io.greenhouse.backend.ResourceLimits;
 import io.greenhouse.backend.ProcessSpec;
 import io.greenhouse.backend.WindowSize;
 import jakarta.json.Json;
@@ -41,7 +42,8 @@ public final class ProcessSpecReader {
         try {
             return new ProcessSpec(
                     string(o, "id"), string(o, "path"), strings(o, "args"), strings(o, "env"),
-                    string(o, "dir"), string(o, "user"), rlimits(o), tty(o), image(o), bindMounts(o));
+                    string(o, "dir"), string(o, "user"), rlimits(o), tty(o), image(o), bindMounts(o),
+                    limits(o));
         } catch (ClassCastException | ArithmeticException e) {
             throw new GardenException("malformed process spec: " + e.getMessage());
         }
@@ -117,6 +119,36 @@ public final class ProcessSpecReader {
             return ImageRef.DEFAULT;
         }
         return new ImageRef(image.getString("uri", ""), image.getString("username", ""), image.getString("password", ""));
+    }
+
+    /** Garden's OverrideContainerLimits: absent means the pea shares the container's limits. */
+    private static ResourceLimits limits(JsonObject o) {
+        JsonValue v = o.get("limits");
+        if (!(v instanceof JsonObject limits)) {
+            return null;
+        }
+        long memory = 0;
+        long shares = 0;
+        long weight = 0;
+        if (limits.get("memory_limits") instanceof JsonObject m) {
+            memory = unsigned(m, "limit_in_bytes");
+        }
+        if (limits.get("cpu_limits") instanceof JsonObject c) {
+            shares = unsigned(c, "limit_in_shares");
+            weight = unsigned(c, "weight");
+        }
+        return new ResourceLimits(memory, shares, weight, 0, null, 0, 0);
+    }
+
+    private static long unsigned(JsonObject o, String key) {
+        JsonValue v = o.get(key);
+        if (v == null || v == JsonValue.NULL) {
+            return 0;
+        }
+        if (!(v instanceof jakarta.json.JsonNumber n) || n.bigDecimalValue().signum() < 0) {
+            throw new GardenException("malformed process spec: " + key + " must be a non-negative number");
+        }
+        return n.bigIntegerValue().min(java.math.BigInteger.valueOf(Long.MAX_VALUE)).longValue();
     }
 
     private static List<BindMount> bindMounts(JsonObject o) {
