@@ -178,4 +178,31 @@ class BundleBuilderTest {
         // v2 memory.swap.max = swap - limit: 0, which runC may write even on hosts without swap.
         assertEquals(0, swap - limit);
     }
+
+    @Test
+    void aPeaJoinsTheContainersNamespacesByPathKeepsItsOwnMountsAndSetsNoHostname() {
+        ContainerPlan pea = new ContainerPlan("pea-1", "", Path.of("/depot/h1/processes/p"),
+                Path.of("/depot/h1/processes/p/rootfs"), List.of(), List.of(), ResourceLimits.NONE, false);
+        JsonObject process = jakarta.json.Json.createObjectBuilder().add("args",
+                jakarta.json.Json.createArrayBuilder().add("sh")).build();
+        JsonObject c = builder.peaConfig(pea, process, 4242, "/cells/h1/pea-1");
+        assertFalse(c.containsKey("hostname"));
+        assertEquals(process, c.getJsonObject("process"));
+        assertEquals("/depot/h1/processes/p/rootfs", c.getJsonObject("root").getString("path"));
+        JsonObject linux = c.getJsonObject("linux");
+        assertEquals("/cells/h1/pea-1", linux.getString("cgroupsPath"));
+        List<String> namespaces = linux.getJsonArray("namespaces").stream().map(JsonValue::asJsonObject)
+                .map(n -> n.getString("type") + "=" + n.getString("path", "")).toList();
+        assertEquals(List.of("mount=", "network=/proc/4242/ns/net", "ipc=/proc/4242/ns/ipc",
+                "uts=/proc/4242/ns/uts", "pid=/proc/4242/ns/pid"), namespaces);
+        assertTrue(mountAt(c, "/proc").isPresent());
+    }
+
+    @Test
+    void aPeaOfAContainerThatIsNotRunningIsRefused() {
+        ContainerPlan pea = new ContainerPlan("pea-1", "", Path.of("/p"), Path.of("/p/rootfs"), List.of(), List.of(),
+                ResourceLimits.NONE, false);
+        assertThrows(GardenException.class,
+                () -> builder.peaConfig(pea, jakarta.json.Json.createObjectBuilder().build(), 0, "/cells/pea-1"));
+    }
 }

@@ -47,4 +47,19 @@ class ProcessSpecReaderTest {
         assertThrows(GardenException.class, () -> ProcessSpecReader.read("{\"rlimits\":{\"nofile\":-1}}"));
         assertThrows(GardenException.class, () -> ProcessSpecReader.read(""));
     }
+
+    @Test
+    void limitsOfAPeaAreReadAndAbsentLimitsMeanSharingTheContainers() {
+        assertNull(ProcessSpecReader.read("{\"path\":\"true\"}").limitsOverride());
+        ProcessSpec empty = ProcessSpecReader.read("{\"path\":\"true\",\"limits\":{\"cpu_limits\":{},\"memory_limits\":{}}}");
+        assertEquals(io.greenhouse.backend.ResourceLimits.NONE, empty.limitsOverride());
+        assertEquals(true, empty.isPea());
+        ProcessSpec own = ProcessSpecReader.read("""
+                {"path":"true","limits":{"memory_limits":{"limit_in_bytes":33554432},"cpu_limits":{"weight":512}}}
+                """);
+        assertEquals(33554432L, own.limitsOverride().memoryBytes());
+        assertEquals(512L, own.limitsOverride().effectiveCpuShares());
+        assertThrows(GardenException.class, () -> ProcessSpecReader.read(
+                "{\"path\":\"true\",\"limits\":{\"memory_limits\":{\"limit_in_bytes\":-1}}}"));
+    }
 }
