@@ -190,4 +190,35 @@ class PeaIT extends CellTestSupport {
         assertEquals("", peaRuntimeContainers());
         assertEquals(List.of(), processIds("nobin"));
     }
+
+    @Test
+    void peaGetsATerminalOfTheRequestedSize() {
+        cell.client.create("pea-tty");
+        ProcessStreams io = ProcessStreams.collecting();
+        GardenProcess p = cell.client.run("pea-tty", pea("stty size; tty")
+                .add("tty", Json.createObjectBuilder().add("window_size",
+                        Json.createObjectBuilder().add("columns", 123).add("rows", 45))).build(), io);
+        assertEquals(0, p.await(WAIT));
+        String out = io.stdoutText();
+        assertTrue(out.contains("45 123"), out);
+        assertTrue(out.contains("/dev/pts/"), out);
+    }
+
+    @Test
+    void peaOutlivesARestartOfTheServerAndIsCleanedUpWhenItExitsLater() throws Exception {
+        cell.client.create("survivor");
+        cell.client.run("survivor", pea("while [ ! -e /go ]; do sleep 0.1; done; echo finished; exit 6")
+                .add("id", "pea").build(), ProcessStreams.none());
+        cell.killServer();
+        cell.startServer();
+        assertEquals(List.of("survivor"), cell.client.list(Map.of()));
+        assertEquals(List.of("pea"), processIds("survivor"));
+        assertTrue(!peaRuntimeContainers().isEmpty(), "the pea still runs after the restart");
+        ProcessStreams after = ProcessStreams.collecting();
+        GardenProcess p = cell.client.attach("survivor", "pea", after);
+        TestCell.run("touch", cell.depot.resolve("survivor/processes/pea/rootfs/go").toString());
+        assertEquals(6, p.await(WAIT));
+        assertEquals("finished\n", after.stdoutText());
+        assertEquals("", peaRuntimeContainers());
+    }
 }
