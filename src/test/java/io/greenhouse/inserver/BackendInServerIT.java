@@ -1,5 +1,7 @@
 package io.greenhouse.inserver;
 
+import io.greenhouse.testsupport.HostTraces;
+
 import io.greenhouse.backend.BindMount;
 import io.greenhouse.backend.Container;
 import io.greenhouse.backend.ContainerSpec;

@@ -1,5 +1,7 @@
 package io.greenhouse.inserver;
 
+import io.greenhouse.testsupport.HostTraces;
+
 import io.greenhouse.backend.ContainerSpec;
 import io.greenhouse.backend.GardenBackend;
 import io.greenhouse.backend.GardenException;

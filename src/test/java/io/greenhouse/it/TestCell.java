@@ -1,5 +1,7 @@
 package io.greenhouse.it;
 
+import io.greenhouse.testsupport.HostTraces;
+
 import io.greenhouse.client.GardenClient;
 
 import java.io.IOException;
@@ -29,32 +31,11 @@ public final class TestCell {
 
     /** Everything a container of this cell can leave on the host; empty when nothing leaked. */
     public List<String> leftovers() {
-        List<String> found = new ArrayList<>();
-        for (String mount : mounts()) {
-            if (mount.startsWith(depot.toString())) {
-                found.add("mount " + mount);
-            }
-        }
-        String runc = run("runc", "--root", runtimeRoot.toString(), "list", "-q").strip();
-        if (!runc.isEmpty()) {
-            found.add("runc containers " + runc.replace('\n', ' '));
-        }
+        List<String> found = new ArrayList<>(new HostTraces(depot, "runc", runtimeRoot, cgroupParent).leftovers());
         // Peas have a runtime root of their own beside the monitors' sockets (as in CellWiring).
         String peas = run("runc", "--root", monitorSockets().resolveSibling("peas").toString(), "list", "-q").strip();
         if (!peas.isEmpty()) {
             found.add("runc peas " + peas.replace('\n', ' '));
-        }
-        for (Path controller : List.of(Path.of("/sys/fs/cgroup/memory"), Path.of("/sys/fs/cgroup/pids"),
-                Path.of("/sys/fs/cgroup/cpu"), Path.of("/sys/fs/cgroup/unified"))) {
-            Path parent = controller.resolve(cgroupParent);
-            for (Path child : children(parent)) {
-                if (Files.isDirectory(child)) {
-                    found.add("cgroup " + child);
-                }
-            }
-        }
-        for (Path dir : children(depot)) {
-            found.add("depot entry " + dir);
         }
         for (Path socket : children(monitorSockets())) {
             found.add("monitor socket " + socket);
@@ -90,23 +71,11 @@ public final class TestCell {
     }
 
     public static List<String> mounts() {
-        try {
-            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-                    .map(l -> l.split(" ")[4]).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return HostTraces.mountPoints();
     }
 
     private static List<Path> children(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return HostTraces.children(dir);
     }
 
     /** Polls until the condition holds or the time is up; returns whether it held. */

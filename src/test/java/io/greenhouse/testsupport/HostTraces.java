@@ -1,4 +1,4 @@
-package io.greenhouse.inserver;
+package io.greenhouse.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,13 +10,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * What containers of one cell leave on the host, seen from inside the server: mounts under its
+ * What containers of one cell leave on the host: mounts under its
  * depot, runC containers under its runtime root, cgroups under its parent (v1 controllers and the
  * v2 unified tree) and depot entries. Empty when nothing leaked.
  */
-record HostTraces(Path depot, String runtimeBinary, Path runtimeRoot, String cgroupParent) {
+public record HostTraces(Path depot, String runtimeBinary, Path runtimeRoot, String cgroupParent) {
 
-    List<String> leftovers() {
+    public List<String> leftovers() {
         List<String> found = new ArrayList<>();
         for (String mount : mountPoints()) {
             if (mount.startsWith(depot + "/")) {
@@ -40,7 +40,7 @@ record HostTraces(Path depot, String runtimeBinary, Path runtimeRoot, String cgr
         return found;
     }
 
-    static List<String> mountPoints() {
+    public static List<String> mountPoints() {
         try {
             return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
                     .map(line -> line.split(" ")[4]).toList();
@@ -49,7 +49,7 @@ record HostTraces(Path depot, String runtimeBinary, Path runtimeRoot, String cgr
         }
     }
 
-    private static List<Path> children(Path dir) {
+    public static List<Path> children(Path dir) {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
@@ -60,7 +60,7 @@ record HostTraces(Path depot, String runtimeBinary, Path runtimeRoot, String cgr
         }
     }
 
-    static String run(String... command) {
+    public static String run(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
