@@ -1,5 +1,7 @@
 package io.greenhouse.files;
 
+import io.greenhouse.testsupport.TarBuilder;
+
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -16,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,72 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TarSanitizerTest {
     private static final TarLimits GENEROUS = new TarLimits(1L << 40, 1_000_000);
-
-    /** A tar built entry by entry with names written exactly as given. */
-    private static final class TarBuilder {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes);
-
-        TarBuilder(int longFileMode) {
-            tar.setLongFileMode(longFileMode);
-        }
-
-        TarBuilder() {
-            this(TarArchiveOutputStream.LONGFILE_GNU);
-        }
-
-        TarBuilder file(String name, String content) {
-            return file(name, content, 0644, e -> { });
-        }
-
-        TarBuilder file(String name, String content, int mode, Consumer<TarArchiveEntry> tweak) {
-            byte[] data = content.getBytes(StandardCharsets.UTF_8);
-            TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_NORMAL, true);
-            e.setSize(data.length);
-            e.setMode(mode);
-            tweak.accept(e);
-            return put(e, data);
-        }
-
-        TarBuilder dir(String name) {
-            TarArchiveEntry e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/", TarConstants.LF_DIR, true);
-            e.setMode(0755);
-            return put(e, new byte[0]);
-        }
-
-        TarBuilder link(byte type, String name, String target) {
-            TarArchiveEntry e = new TarArchiveEntry(name, type, true);
-            e.setLinkName(target);
-            return put(e, new byte[0]);
-        }
-
-        TarBuilder device(byte type, String name) {
-            TarArchiveEntry e = new TarArchiveEntry(name, type, true);
-            e.setDevMajor(8);
-            e.setDevMinor(0);
-            return put(e, new byte[0]);
-        }
-
-        private TarBuilder put(TarArchiveEntry e, byte[] data) {
-            try {
-                tar.putArchiveEntry(e);
-                tar.write(data);
-                tar.closeArchiveEntry();
-                return this;
-            } catch (IOException ex) {
-                throw new IllegalStateException(ex);
-            }
-        }
-
-        byte[] bytes() {
-            try {
-                tar.finish();
-                return bytes.toByteArray();
-            } catch (IOException ex) {
-                throw new IllegalStateException(ex);
-            }
-        }
-    }
 
     private static byte[] sanitize(byte[] tar) throws IOException {
         return sanitize(tar, GENEROUS, false);

@@ -1,5 +1,7 @@
 package io.greenhouse.it;
 
+import io.greenhouse.testsupport.TarBuilder;
+
 import io.greenhouse.client.GardenClientException;
 import jakarta.json.Json;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -28,7 +30,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -61,7 +62,7 @@ class FileStreamsIT extends CellTestSupport {
     void streamInExtractsModesTimesSymlinksAndHardLinksIntoANewDestinationAsRoot() throws IOException {
         String h = cell.client.create("files-in");
         long mtime = 978_307_200_000L;
-        byte[] tar = new Tar()
+        byte[] tar = new TarBuilder()
                 .dir("app")
                 .file("app/run.sh", "#!/bin/sh\necho hi\n", 0741, e -> e.setModTime(mtime))
                 .link(TarConstants.LF_SYMLINK, "app/current", "run.sh")
@@ -87,13 +88,13 @@ class FileStreamsIT extends CellTestSupport {
     void streamInAsAUserGivesFilesToThatUserAsTheContainersPasswdSaysAndRelativePathsStartAtHome() throws IOException {
         String h = cell.client.create("files-user");
         addUser(h, "alice", 1001, 1002);
-        cell.client.streamIn(h, "/home/alice/stuff", "alice", new ByteArrayInputStream(new Tar().file("a.txt", "A").bytes()));
+        cell.client.streamIn(h, "/home/alice/stuff", "alice", new ByteArrayInputStream(new TarBuilder().file("a.txt", "A").bytes()));
         Path a = rootfs(h).resolve("home/alice/stuff/a.txt");
         assertEquals(1001, Files.getAttribute(a, "unix:uid"));
         assertEquals(1002, Files.getAttribute(a, "unix:gid"));
         assertEquals(1001, Files.getAttribute(a.getParent(), "unix:uid"), "created destination belongs to the user");
 
-        cell.client.streamIn(h, ".", "alice", new ByteArrayInputStream(new Tar().file("b.txt", "B").bytes()));
+        cell.client.streamIn(h, ".", "alice", new ByteArrayInputStream(new TarBuilder().file("b.txt", "B").bytes()));
         assertEquals("B", Files.readString(rootfs(h).resolve("home/alice/b.txt")));
     }
 
@@ -101,7 +102,7 @@ class FileStreamsIT extends CellTestSupport {
     void anUnknownUserIsAnError() {
         String h = cell.client.create("files-nouser");
         GardenClientException e = assertThrows(GardenClientException.class, () -> cell.client.streamIn(h, "/tmp", "batman",
-                new ByteArrayInputStream(new Tar().file("x", "x").bytes())));
+                new ByteArrayInputStream(new TarBuilder().file("x", "x").bytes())));
         assertEquals(500, e.status());
         assertTrue(e.getMessage().contains("error streaming in"), e.getMessage());
         assertTrue(e.getMessage().contains("batman"), e.getMessage());
@@ -114,7 +115,7 @@ class FileStreamsIT extends CellTestSupport {
         addUser(h, "bob", 1003, 1003);
         exec(h, "chmod", "0755", "/home/alice");
         GardenClientException e = assertThrows(GardenClientException.class, () -> cell.client.streamIn(h, "/home/alice", "bob",
-                new ByteArrayInputStream(new Tar().dir("d").file("d/f", "x").bytes())));
+                new ByteArrayInputStream(new TarBuilder().dir("d").file("d/f", "x").bytes())));
         assertTrue(e.getMessage().contains("Permission denied"), e.getMessage());
         assertFalse(Files.exists(rootfs(h).resolve("home/alice/d")));
     }
@@ -138,7 +139,7 @@ class FileStreamsIT extends CellTestSupport {
         String h = cell.client.create("files-roundtrip");
         byte[] blob = new byte[3_000_000];
         new java.util.Random(3).nextBytes(blob);
-        cell.client.streamIn(h, "/data", "", new ByteArrayInputStream(new Tar().file("blob", blob, 0600, e -> { }).bytes()));
+        cell.client.streamIn(h, "/data", "", new ByteArrayInputStream(new TarBuilder().file("blob", blob, 0600, e -> { }).bytes()));
         try (TarArchiveInputStream in = new TarArchiveInputStream(cell.client.streamOut(h, "/data/blob", ""))) {
             TarArchiveEntry e = in.getNextEntry();
             assertEquals("blob", e.getName());
@@ -164,7 +165,7 @@ class FileStreamsIT extends CellTestSupport {
     @Test
     void unknownContainersAreNotFoundBothWays() {
         GardenClientException in = assertThrows(GardenClientException.class, () -> cell.client.streamIn("nope", "/", "",
-                new ByteArrayInputStream(new Tar().bytes())));
+                new ByteArrayInputStream(new TarBuilder().bytes())));
         assertEquals(404, in.status());
         assertEquals("ContainerNotFoundError", in.type());
         GardenClientException out = assertThrows(GardenClientException.class, () -> cell.client.streamOut("nope", "/", ""));
@@ -175,7 +176,7 @@ class FileStreamsIT extends CellTestSupport {
     void aStreamLongerThanTheGraceTimeKeepsTheContainer() {
         String h = cell.client.create(Json.createObjectBuilder().add("handle", "files-slow")
                 .add("grace_time", Duration.ofSeconds(2).toNanos()).build());
-        byte[] tar = new Tar().file("slow", "x".repeat(10_000)).bytes();
+        byte[] tar = new TarBuilder().file("slow", "x".repeat(10_000)).bytes();
         // Hands out 2 KiB every 400 ms, so the upload takes longer than the grace time.
         InputStream slow = new InputStream() {
             private int i;
@@ -206,16 +207,16 @@ class FileStreamsIT extends CellTestSupport {
     @Test
     void entriesClimbingOutWithDotDotAreRefused() {
         String h = cell.client.create("files-dotdot");
-        refusedIn(h, "/tmp", new Tar().file("../../../../../../../../tmp/gh-files-pwned", "x").bytes(), "..");
-        refusedIn(h, "/tmp", new Tar().file("a/../../../../../../../../../var/tmp/gh-files-pwned", "x").bytes(), "..");
+        refusedIn(h, "/tmp", new TarBuilder().file("../../../../../../../../tmp/gh-files-pwned", "x").bytes(), "..");
+        refusedIn(h, "/tmp", new TarBuilder().file("a/../../../../../../../../../var/tmp/gh-files-pwned", "x").bytes(), "..");
         stillUsable(h);
     }
 
     @Test
     void absoluteEntryNamesAreRefused() {
         String h = cell.client.create("files-abs");
-        refusedIn(h, "/tmp", new Tar().file("/tmp/gh-files-pwned", "x").bytes(), "absolute");
-        refusedIn(h, "/tmp", new Tar().file("/" + "d/".repeat(60) + "../../etc/gh-files-pwned", "x").bytes(), "");
+        refusedIn(h, "/tmp", new TarBuilder().file("/tmp/gh-files-pwned", "x").bytes(), "absolute");
+        refusedIn(h, "/tmp", new TarBuilder().file("/" + "d/".repeat(60) + "../../etc/gh-files-pwned", "x").bytes(), "");
         assertFalse(Files.exists(rootfs(h).resolve("tmp/gh-files-pwned")));
         stillUsable(h);
     }
@@ -223,11 +224,11 @@ class FileStreamsIT extends CellTestSupport {
     @Test
     void anEntryWrittenThroughASymlinkOfTheSameStreamIsRefused() {
         String h = cell.client.create("files-symlink");
-        refusedIn(h, "/tmp", new Tar()
+        refusedIn(h, "/tmp", new TarBuilder()
                 .link(TarConstants.LF_SYMLINK, "escape", "../../../../../../../..")
                 .file("escape/tmp/gh-files-pwned", "x")
                 .bytes(), "through symlink");
-        refusedIn(h, "/tmp", new Tar()
+        refusedIn(h, "/tmp", new TarBuilder()
                 .link(TarConstants.LF_SYMLINK, "etc", "/etc")
                 .file("etc/gh-files-pwned", "x")
                 .bytes(), "through symlink");
@@ -240,9 +241,9 @@ class FileStreamsIT extends CellTestSupport {
         String h = cell.client.create("files-hardlink");
         Files.writeString(Path.of("/tmp/gh-files-hardlink-victim"), "host secret");
         try {
-            refusedIn(h, "/tmp", new Tar().link(TarConstants.LF_LINK, "stolen", "/tmp/gh-files-hardlink-victim").bytes(), "absolute");
-            refusedIn(h, "/tmp", new Tar().link(TarConstants.LF_LINK, "shadow", "../etc/shadow").bytes(), "");
-            refusedIn(h, "/tmp", new Tar().link(TarConstants.LF_LINK, "passwd", "etc/passwd").bytes(), "hard link");
+            refusedIn(h, "/tmp", new TarBuilder().link(TarConstants.LF_LINK, "stolen", "/tmp/gh-files-hardlink-victim").bytes(), "absolute");
+            refusedIn(h, "/tmp", new TarBuilder().link(TarConstants.LF_LINK, "shadow", "../etc/shadow").bytes(), "");
+            refusedIn(h, "/tmp", new TarBuilder().link(TarConstants.LF_LINK, "passwd", "etc/passwd").bytes(), "hard link");
             assertEquals(1L, ((Number) Files.getAttribute(Path.of("/tmp/gh-files-hardlink-victim"), "unix:nlink")).longValue());
         } finally {
             Files.deleteIfExists(Path.of("/tmp/gh-files-hardlink-victim"));
@@ -256,9 +257,9 @@ class FileStreamsIT extends CellTestSupport {
         exec(h, "ln", "-s", "/", "/tmp/toroot");
         exec(h, "ln", "-s", "/var/tmp", "/tmp/tohost");
         exec(h, "ln", "-s", "/proc/1/root", "/tmp/magic");
-        refusedIn(h, "/tmp/toroot", new Tar().file("gh-files-pwned", "x").bytes(), "symlink");
-        refusedIn(h, "/tmp/tohost", new Tar().file("gh-files-pwned", "x").bytes(), "symlink");
-        refusedIn(h, "/tmp/magic/etc", new Tar().file("gh-files-pwned", "x").bytes(), "");
+        refusedIn(h, "/tmp/toroot", new TarBuilder().file("gh-files-pwned", "x").bytes(), "symlink");
+        refusedIn(h, "/tmp/tohost", new TarBuilder().file("gh-files-pwned", "x").bytes(), "symlink");
+        refusedIn(h, "/tmp/magic/etc", new TarBuilder().file("gh-files-pwned", "x").bytes(), "");
         assertFalse(Files.exists(rootfs(h).resolve("gh-files-pwned")));
         assertFalse(Files.exists(rootfs(h).resolve("var/tmp/gh-files-pwned")));
         assertFalse(Files.exists(rootfs(h).resolve("etc/gh-files-pwned")));
@@ -280,8 +281,8 @@ class FileStreamsIT extends CellTestSupport {
     @Test
     void deviceNodesAreRefusedInAnUnprivilegedContainer() {
         String h = cell.client.create("files-dev");
-        refusedIn(h, "/tmp", new Tar().device(TarConstants.LF_BLK, "disk", 8, 0).bytes(), "device node");
-        refusedIn(h, "/tmp", new Tar().device(TarConstants.LF_CHR, "kmem", 1, 2).bytes(), "device node");
+        refusedIn(h, "/tmp", new TarBuilder().device(TarConstants.LF_BLK, "disk", 8, 0).bytes(), "device node");
+        refusedIn(h, "/tmp", new TarBuilder().device(TarConstants.LF_CHR, "kmem", 1, 2).bytes(), "device node");
         assertFalse(Files.exists(rootfs(h).resolve("tmp/disk"), LinkOption.NOFOLLOW_LINKS));
         stillUsable(h);
     }
@@ -296,7 +297,7 @@ class FileStreamsIT extends CellTestSupport {
             org.junit.jupiter.api.Assumptions.assumeTrue(false, "no privileged container here: " + e.getMessage());
             return;
         }
-        cell.client.streamIn(h, "/tmp", "", new ByteArrayInputStream(new Tar().device(TarConstants.LF_CHR, "null2", 1, 3).bytes()));
+        cell.client.streamIn(h, "/tmp", "", new ByteArrayInputStream(new TarBuilder().device(TarConstants.LF_CHR, "null2", 1, 3).bytes()));
         String listing = exec(h, "ls", "-l", "/tmp/null2");
         assertTrue(listing.startsWith("c") && listing.contains("1,") && listing.contains("3"), listing);
     }
@@ -304,7 +305,7 @@ class FileStreamsIT extends CellTestSupport {
     @Test
     void truncatedOrGarbageStreamsAreErrors() {
         String h = cell.client.create("files-garbage");
-        byte[] tar = new Tar().dir("d").file("d/f", "x".repeat(5000)).bytes();
+        byte[] tar = new TarBuilder().dir("d").file("d/f", "x".repeat(5000)).bytes();
         refusedIn(h, "/tmp/t1", Arrays.copyOf(tar, 10), "");
         refusedIn(h, "/tmp/t2", Arrays.copyOf(tar, 2000), "truncated");
         refusedIn(h, "/tmp/t3", new byte[0], "");
@@ -367,7 +368,7 @@ class FileStreamsIT extends CellTestSupport {
 
     /** After a refused stream the container still takes and gives files. */
     private void stillUsable(String handle) {
-        cell.client.streamIn(handle, "/tmp/usable", "", new ByteArrayInputStream(new Tar().file("ok", "fine").bytes()));
+        cell.client.streamIn(handle, "/tmp/usable", "", new ByteArrayInputStream(new TarBuilder().file("ok", "fine").bytes()));
         try (TarArchiveInputStream in = new TarArchiveInputStream(cell.client.streamOut(handle, "/tmp/usable/ok", ""))) {
             assertEquals("ok", in.getNextEntry().getName());
             assertEquals("fine", new String(in.readAllBytes(), StandardCharsets.UTF_8));
@@ -398,72 +399,6 @@ class FileStreamsIT extends CellTestSupport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** A tar with names written exactly as given (absolute ones included). */
-    static final class Tar {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes);
-
-        Tar() {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_GNU);
-        }
-
-        Tar file(String name, String content) {
-            return file(name, content.getBytes(StandardCharsets.UTF_8), 0644, e -> { });
-        }
-
-        Tar file(String name, String content, int mode, Consumer<TarArchiveEntry> tweak) {
-            return file(name, content.getBytes(StandardCharsets.UTF_8), mode, tweak);
-        }
-
-        Tar file(String name, byte[] data, int mode, Consumer<TarArchiveEntry> tweak) {
-            TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_NORMAL, true);
-            e.setSize(data.length);
-            e.setMode(mode);
-            tweak.accept(e);
-            return put(e, data);
-        }
-
-        Tar dir(String name) {
-            TarArchiveEntry e = new TarArchiveEntry(name + "/", TarConstants.LF_DIR, true);
-            e.setMode(0755);
-            return put(e, new byte[0]);
-        }
-
-        Tar link(byte type, String name, String target) {
-            TarArchiveEntry e = new TarArchiveEntry(name, type, true);
-            e.setLinkName(target);
-            return put(e, new byte[0]);
-        }
-
-        Tar device(byte type, String name, int major, int minor) {
-            TarArchiveEntry e = new TarArchiveEntry(name, type, true);
-            e.setDevMajor(major);
-            e.setDevMinor(minor);
-            e.setMode(0666);
-            return put(e, new byte[0]);
-        }
-
-        private Tar put(TarArchiveEntry e, byte[] data) {
-            try {
-                tar.putArchiveEntry(e);
-                tar.write(data);
-                tar.closeArchiveEntry();
-                return this;
-            } catch (IOException ex) {
-                throw new UncheckedIOException(ex);
-            }
-        }
-
-        byte[] bytes() {
-            try {
-                tar.finish();
-                return bytes.toByteArray();
-            } catch (IOException ex) {
-                throw new UncheckedIOException(ex);
-            }
         }
     }
 }

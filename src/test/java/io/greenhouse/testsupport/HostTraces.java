@@ -60,11 +60,12 @@ public record HostTraces(Path depot, String runtimeBinary, Path runtimeRoot, Str
         }
     }
 
+    /** Runs a host command to its end (at most two minutes) and returns its output and errors. */
     public static String run(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
             return out;
