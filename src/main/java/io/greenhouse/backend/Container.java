@@ -63,12 +63,15 @@ public final class Container {
     public ProcessTarget processTarget() {
         ContainerRecord r = record();
         return new ProcessTarget(handle(), directory, rootfs,
-                GardenBackend.mergeEnv(r.rootfsEnv(), r.spec().env()), r.spec().privileged());
+                ContainerPlan.mergeEnv(r.rootfsEnv(), r.spec().env()), r.spec().privileged());
     }
 
     public ContainerProcess run(ProcessSpec spec) {
         if (record().stopped()) {
             throw new GardenException("cannot run a process in stopped container " + handle());
+        }
+        if (record().phase() == ContainerRecord.Phase.DESTROYING) {
+            throw new GardenException("cannot run a process in container " + handle() + ": it is being destroyed");
         }
         return processes.run(processTarget(), spec);
     }
@@ -168,6 +171,11 @@ public final class Container {
      */
     public long cpuLimitInShares() {
         return CpuShares.reported(limits(), unifiedCgroups);
+    }
+
+    /** Recorded before the first destroy step, so a crash in the middle is finished on reload. */
+    synchronized void markDestroying() {
+        update(record.withPhase(ContainerRecord.Phase.DESTROYING));
     }
 
     private synchronized void update(ContainerRecord changed) {

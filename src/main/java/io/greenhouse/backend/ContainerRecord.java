@@ -5,19 +5,41 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** What the depot keeps about a container: enough to serve it again after a restart. */
+/**
+ * What the depot keeps about a container: enough to serve it again after a restart, or to finish
+ * making or unmaking it.
+ *
+ * @param phase where the container is in its life; records written before phases existed read as
+ *              {@link Phase#CREATED}, the only state such a record could be served in
+ */
 public record ContainerRecord(
         ContainerSpec spec,
         Map<String, String> properties,
         Duration graceTime,
         Instant createdAt,
         List<String> rootfsEnv,
-        boolean stopped) {
+        boolean stopped,
+        Phase phase) {
+
+    /**
+     * A container is {@code CREATING} from its first step until its last has run, {@code CREATED}
+     * then, and {@code DESTROYING} from the moment a destroy starts. After a crash, only a
+     * {@code CREATED} container is served again; the others are unmade.
+     */
+    public enum Phase { CREATING, CREATED, DESTROYING }
 
     public ContainerRecord {
         properties = properties == null ? Map.of() : Map.copyOf(properties);
         rootfsEnv = rootfsEnv == null ? List.of() : List.copyOf(rootfsEnv);
         graceTime = graceTime == null ? Duration.ZERO : graceTime;
+        phase = phase == null ? Phase.CREATED : phase;
+        // Image credentials are needed once, to fetch the image; they never reach the disk.
+        spec = spec == null ? null : spec.withoutCredentials();
+    }
+
+    public ContainerRecord(ContainerSpec spec, Map<String, String> properties, Duration graceTime,
+                           Instant createdAt, List<String> rootfsEnv, boolean stopped) {
+        this(spec, properties, graceTime, createdAt, rootfsEnv, stopped, Phase.CREATED);
     }
 
     public String handle() {
@@ -25,14 +47,22 @@ public record ContainerRecord(
     }
 
     public ContainerRecord withProperties(Map<String, String> newProperties) {
-        return new ContainerRecord(spec, newProperties, graceTime, createdAt, rootfsEnv, stopped);
+        return new ContainerRecord(spec, newProperties, graceTime, createdAt, rootfsEnv, stopped, phase);
     }
 
     public ContainerRecord withGraceTime(Duration newGraceTime) {
-        return new ContainerRecord(spec, properties, newGraceTime, createdAt, rootfsEnv, stopped);
+        return new ContainerRecord(spec, properties, newGraceTime, createdAt, rootfsEnv, stopped, phase);
     }
 
     public ContainerRecord withStopped(boolean newStopped) {
-        return new ContainerRecord(spec, properties, graceTime, createdAt, rootfsEnv, newStopped);
+        return new ContainerRecord(spec, properties, graceTime, createdAt, rootfsEnv, newStopped, phase);
+    }
+
+    public ContainerRecord withRootfsEnv(List<String> env) {
+        return new ContainerRecord(spec, properties, graceTime, createdAt, env, stopped, phase);
+    }
+
+    public ContainerRecord withPhase(Phase newPhase) {
+        return new ContainerRecord(spec, properties, graceTime, createdAt, rootfsEnv, stopped, newPhase);
     }
 }

@@ -8,6 +8,11 @@ public interface ContainerRuntime {
     /** Writes the container's bundle and starts its init; on failure nothing of the runtime's is left. */
     void start(ContainerPlan plan);
 
+    /**
+     * The container's state. A query that fails or times out is {@link RuntimeState.Status#UNKNOWN},
+     * never {@link RuntimeState.Status#ABSENT}: absent means the runtime definitely has no such
+     * container, and only that lets a caller remove what is left of it.
+     */
     RuntimeState state(String handle);
 
     /** Sends a signal to every process of the container, init included. */
@@ -24,8 +29,9 @@ public interface ContainerRuntime {
 
     record RuntimeState(Status status, int pid) {
         public static final RuntimeState ABSENT = new RuntimeState(Status.ABSENT, 0);
+        public static final RuntimeState UNKNOWN = new RuntimeState(Status.UNKNOWN, 0);
 
-        public enum Status { CREATED, RUNNING, PAUSED, STOPPED, ABSENT }
+        public enum Status { CREATED, RUNNING, PAUSED, STOPPED, ABSENT, UNKNOWN }
 
         public boolean running() {
             return status == Status.RUNNING;

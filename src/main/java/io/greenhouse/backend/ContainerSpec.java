@@ -30,6 +30,15 @@ public record ContainerSpec(
         return new ContainerSpec(newHandle, graceTime, image, bindMounts, network, properties, env, privileged, limits);
     }
 
+    /** The spec as it may be stored or logged: the image without its registry credentials. */
+    public ContainerSpec withoutCredentials() {
+        if (image.username().isEmpty() && image.password().isEmpty()) {
+            return this;
+        }
+        return new ContainerSpec(handle, graceTime, new ImageRef(image.uri(), "", ""), bindMounts, network,
+                properties, env, privileged, limits);
+    }
+
     public ContainerSpec withGraceTime(Duration newGraceTime) {
         return new ContainerSpec(handle, newGraceTime, image, bindMounts, network, properties, env, privileged, limits);
     }

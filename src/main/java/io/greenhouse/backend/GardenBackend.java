@@ -1,5 +1,6 @@
 package io.greenhouse.backend;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -25,18 +27,35 @@ public final class GardenBackend {
     private final ProcessTable processes;
     private final HostCapacity host;
     private final CellSettings settings;
+    private final Clock clock;
     private final GraceTimeReaper reaper;
     private final MetricsCollector metrics;
     private final ContainerEvents events;
+    private final StepObserver observer;
+    /**
+     * How a container is made, in order. Undone in reverse: the runtime's container goes before
+     * the process records (whose processes die with it), and both before the root filesystem.
+     */
+    private final List<CreateStep> steps;
 
     /** Live containers by handle. A handle being created or destroyed is held in {@link #busy}. */
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
     private final Map<String, String> busy = new ConcurrentHashMap<>();
+    /** Served containers whose runtime state could not be told at reload; asked again each round. */
+    private final Set<String> doubtful = ConcurrentHashMap.newKeySet();
+    /** Creates past the capacity check and not yet finished; they count against max containers. */
+    private int creating;
     private volatile boolean ready;
 
     public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
                          ProcessTable processes, HostCapacity host, CellSettings settings, Clock clock,
                          MetricsCollector metrics, ContainerEvents events) {
+        this(store, rootfs, runtime, processes, host, settings, clock, metrics, events, StepObserver.NONE);
+    }
+
+    public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
+                         ProcessTable processes, HostCapacity host, CellSettings settings, Clock clock,
+                         MetricsCollector metrics, ContainerEvents events, StepObserver observer) {
         this.events = events;
         this.store = store;
         this.rootfs = rootfs;
@@ -44,8 +63,11 @@ public final class GardenBackend {
         this.processes = processes;
         this.host = host;
         this.settings = settings;
+        this.clock = clock;
         this.reaper = new GraceTimeReaper(clock);
         this.metrics = metrics;
+        this.observer = observer;
+        this.steps = List.of(new RootfsStep(rootfs, store), new ProcessesStep(processes), new RuntimeStep(runtime));
     }
 
     public void ping() {
@@ -89,50 +111,60 @@ public final class GardenBackend {
             if (containers.containsKey(handle)) {
                 throw new GardenException("Handle '" + handle + "' already in use");
             }
-            if (containers.size() >= settings.maxContainers()) {
-                throw new GardenException("max containers reached");
+            reserveSlot();
+            try {
+                Container container = build(spec);
+                containers.put(handle, container);
+                reaper.track(handle, spec.graceTime());
+                return container;
+            } finally {
+                releaseSlot();
             }
-            Container container = build(spec);
-            containers.put(handle, container);
-            reaper.track(handle, spec.graceTime());
-            return container;
         } finally {
             busy.remove(handle, "creating");
         }
     }
 
+    /** Counts this create against max containers, with every other create still in flight. */
+    private synchronized void reserveSlot() {
+        if (containers.size() + creating >= settings.maxContainers()) {
+            throw new GardenException("max containers reached");
+        }
+        creating++;
+    }
+
+    private synchronized void releaseSlot() {
+        creating--;
+    }
+
+    /**
+     * Runs the create steps in order. The depot record comes first and says CREATING until the
+     * last step has run, so a crash at any point leaves a container that reload rolls back rather
+     * than serves.
+     */
     private Container build(ContainerSpec spec) {
         String handle = spec.handle();
         Path directory = store.create(handle);
+        Assembly container = new Assembly(spec, directory, null);
         try {
-            RootfsProvider.Rootfs fs = rootfs.create(handle, spec.image(), directory);
             ContainerRecord record = new ContainerRecord(spec, spec.properties(), spec.graceTime(),
-                    java.time.Instant.now(), fs.env(), false);
+                    clock.instant(), List.of(), false, ContainerRecord.Phase.CREATING);
             store.save(record);
-            runtime.start(new ContainerPlan(handle, hostname(handle), directory, fs.path(),
-                    mergeEnv(fs.env(), spec.env()), spec.bindMounts(), spec.limits(), spec.privileged()));
-            return newContainer(record, directory);
+            container.record(record);
+            observer.after("create", "depot", handle);
+            for (CreateStep step : steps) {
+                step.make(container);
+                observer.after("create", step.name(), handle);
+            }
+            ContainerRecord created = container.record().orElseThrow().withPhase(ContainerRecord.Phase.CREATED);
+            store.save(created);
+            observer.after("create", "created", handle);
+            return newContainer(created, directory);
         } catch (RuntimeException e) {
-            cleanUp(handle);
+            List<RuntimeException> failures = unmake(container, "rollback");
+            failures.forEach(e::addSuppressed);
             throw e;
         }
-    }
-
-    /** Image env first, then the spec's; a later entry for the same name wins. */
-    static List<String> mergeEnv(List<String> base, List<String> overrides) {
-        Map<String, String> merged = new LinkedHashMap<>();
-        for (List<String> list : List.of(base, overrides)) {
-            for (String entry : list) {
-                int eq = entry.indexOf('=');
-                merged.put(eq < 0 ? entry : entry.substring(0, eq), entry);
-            }
-        }
-        return List.copyOf(merged.values());
-    }
-
-    /** Linux host names are short; like Guardian, long handles keep their (more unique) tail. */
-    static String hostname(String handle) {
-        return handle.length() > 49 ? handle.substring(handle.length() - 49) : handle;
     }
 
     public Container lookup(String handle) {
@@ -163,6 +195,11 @@ public final class GardenBackend {
         return reaper.hold(handle);
     }
 
+    /**
+     * Undoes every create step, in reverse, even when one fails. The container stays listed, its
+     * record saying DESTROYING, until all of them have succeeded: a failed destroy can be repeated,
+     * and one cut off by a crash is finished by the next reload.
+     */
     public void destroy(String handle) {
         if (handle == null || !containers.containsKey(handle)) {
             throw new ContainerNotFoundException(handle);
@@ -171,42 +208,68 @@ public final class GardenBackend {
             throw new GardenException("container already being destroyed");
         }
         try {
-            if (!containers.containsKey(handle)) {
+            Container container = containers.get(handle);
+            if (container == null) {
                 throw new ContainerNotFoundException(handle);
             }
             long started = System.nanoTime();
             reaper.forget(handle);
-            cleanUp(handle);
+            container.markDestroying();
+            observer.after("destroy", "destroying", handle);
+            List<RuntimeException> failures = unmake(assembly(container.record()), "destroy");
+            if (!failures.isEmpty()) {
+                reaper.track(handle, container.record().graceTime());
+                throw combined("destroying " + handle, failures);
+            }
             containers.remove(handle);
+            doubtful.remove(handle);
             events.destroyed(handle, since(started));
         } finally {
             busy.remove(handle, "destroying");
         }
     }
 
-    /** Removes every trace of a container; each step tolerates the ones before having failed. */
-    private void cleanUp(String handle) {
-        List<RuntimeException> failures = new ArrayList<>();
-        Path directory = store.directory(handle);
-        runStep(failures, () -> runtime.delete(handle));
-        runStep(failures, () -> processes.forget(handle));
-        runStep(failures, () -> rootfs.destroy(handle, directory));
-        if (failures.isEmpty()) {
-            runStep(failures, () -> store.remove(handle));
-        }
-        if (!failures.isEmpty()) {
-            RuntimeException first = failures.get(0);
-            failures.stream().skip(1).forEach(first::addSuppressed);
-            throw new GardenException("destroying " + handle + ": " + first.getMessage(), first);
-        }
+    private Assembly assembly(ContainerRecord record) {
+        return new Assembly(record.spec(), store.directory(record.handle()), record);
     }
 
-    private static void runStep(List<RuntimeException> failures, Runnable step) {
-        try {
-            step.run();
-        } catch (RuntimeException e) {
-            failures.add(e);
+    /** An assembly for a depot directory without a readable record: only its handle is known. */
+    private Assembly assembly(String handle) {
+        return new Assembly(new ContainerSpec(handle, null, null, null, null, null, null, false, null),
+                store.directory(handle), null);
+    }
+
+    /**
+     * Undoes every step in reverse and, when all succeeded, removes the depot entry. Returns the
+     * failures; each step tolerates the ones after it having failed or never run.
+     */
+    private List<RuntimeException> unmake(Assembly container, String operation) {
+        List<RuntimeException> failures = new ArrayList<>();
+        for (int i = steps.size() - 1; i >= 0; i--) {
+            CreateStep step = steps.get(i);
+            try {
+                step.unmake(container);
+            } catch (RuntimeException e) {
+                failures.add(new GardenException(step.name() + ": " + e.getMessage(), e));
+            }
+            observer.after(operation, step.name(), container.handle());
         }
+        if (failures.isEmpty()) {
+            try {
+                store.remove(container.handle());
+            } catch (RuntimeException e) {
+                failures.add(new GardenException("depot: " + e.getMessage(), e));
+            }
+            observer.after(operation, "depot", container.handle());
+        }
+        return failures;
+    }
+
+    private static GardenException combined(String what, List<RuntimeException> failures) {
+        String messages = String.join("; ", failures.stream().map(Throwable::getMessage).toList());
+        GardenException e = new GardenException(what + ": " + messages, failures.get(0));
+        failures.stream().skip(1).forEach(e::addSuppressed);
+        return e;
     }
 
     public ContainerMetrics metrics(Container container) {
@@ -251,48 +314,122 @@ public final class GardenBackend {
     }
 
     /**
-     * Brings back the containers of a previous run of the server: those whose init still runs are
-     * served again, grace-time clocks restarting now; the leftovers of the rest are removed.
+     * Brings back the containers of a previous run of the server. Only a container whose create
+     * finished is served again, and only once each step found its part: a create or destroy cut
+     * off by a crash is rolled back or finished, a container definitely gone is removed, and one
+     * whose state cannot be told now is served and asked again by {@link #recheckDoubtful}.
+     * Nothing is removed on doubt.
      */
     public void reload() {
         for (ContainerRecord record : store.loadAll()) {
             String handle = record.handle();
+            Assembly container = assembly(record);
             if (settings.destroyContainersOnStart()) {
                 LOG.info(() -> "destroying container " + handle + " of the previous run, as configured");
-                tryCleanUp(handle);
-            } else if (runtime.state(handle).running()) {
-                Container container = newContainer(record, store.directory(handle));
-                containers.put(handle, container);
-                try {
-                    processes.reload(container.processTarget());
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "could not reload the processes of " + handle, e);
+                logFailures(handle, unmake(container, "reload"));
+            } else if (record.phase() == ContainerRecord.Phase.CREATING) {
+                LOG.warning(() -> "the create of " + handle + " was cut off; rolling it back");
+                logFailures(handle, unmake(container, "reload"));
+            } else if (record.phase() == ContainerRecord.Phase.DESTROYING) {
+                LOG.info(() -> "the destroy of " + handle + " was cut off; finishing it");
+                List<RuntimeException> failures = unmake(container, "reload");
+                if (!failures.isEmpty()) {
+                    // still listed, so that the client can destroy it again
+                    containers.put(handle, newContainer(record, container.directory()));
+                    logFailures(handle, failures);
                 }
-                reaper.track(handle, record.graceTime());
-                LOG.info(() -> "reloaded container " + handle);
             } else {
-                LOG.warning(() -> "container " + handle + " is no longer running; removing what is left of it");
-                tryCleanUp(handle);
+                restore(container);
             }
         }
         for (String handle : store.incomplete()) {
-            LOG.warning(() -> "removing incomplete container directory " + handle);
-            tryCleanUp(handle);
+            LOG.warning(() -> "removing container directory " + handle + " whose create was cut off before its record");
+            logFailures(handle, unmake(assembly(handle), "reload"));
         }
         for (String handle : runtime.handles()) {
-            if (!containers.containsKey(handle)) {
+            if (!containers.containsKey(handle) && !Files.exists(store.directory(handle))) {
                 LOG.warning(() -> "removing runtime container " + handle + " that the depot does not know");
-                tryCleanUp(handle);
+                logFailures(handle, unmake(assembly(handle), "reload"));
             }
         }
         ready = true;
     }
 
-    private void tryCleanUp(String handle) {
+    private void restore(Assembly container) {
+        String handle = container.handle();
+        ContainerRecord record = container.record().orElseThrow();
         try {
-            cleanUp(handle);
+            for (CreateStep step : steps) {
+                step.restore(container);
+            }
+        } catch (StateUnknownException e) {
+            LOG.warning(() -> "serving " + handle + " though " + e.getMessage() + "; asking again shortly");
+            containers.put(handle, newContainer(record, container.directory()));
+            reaper.track(handle, record.graceTime());
+            doubtful.add(handle);
+            return;
+        } catch (ContainerGoneException e) {
+            LOG.warning(() -> e.getMessage() + "; removing what is left of " + handle);
+            logFailures(handle, unmake(container, "reload"));
+            return;
+        }
+        Container served = newContainer(record, container.directory());
+        containers.put(handle, served);
+        reloadProcesses(served);
+        reaper.track(handle, record.graceTime());
+        LOG.info(() -> "reloaded container " + handle);
+    }
+
+    private void reloadProcesses(Container container) {
+        try {
+            processes.reload(container.processTarget());
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not clean up " + handle, e);
+            LOG.log(Level.WARNING, "could not reload the processes of " + container.handle(), e);
+        }
+    }
+
+    /**
+     * Asks again about the containers whose state could not be told at reload: those found are
+     * served fully (their processes reloaded), those definitely gone are destroyed.
+     */
+    public void recheckDoubtful() {
+        for (String handle : List.copyOf(doubtful)) {
+            Container container = containers.get(handle);
+            if (container == null || busy.putIfAbsent(handle, "rechecking") != null) {
+                continue;
+            }
+            try {
+                Assembly parts = assembly(container.record());
+                for (CreateStep step : steps) {
+                    step.restore(parts);
+                }
+                doubtful.remove(handle);
+                reloadProcesses(container);
+                LOG.info(() -> "the state of " + handle + " is known again: running");
+            } catch (StateUnknownException e) {
+                LOG.fine(() -> "the state of " + handle + " is still unknown");
+            } catch (ContainerGoneException e) {
+                LOG.warning(() -> e.getMessage() + "; destroying " + handle);
+                busy.remove(handle, "rechecking");
+                try {
+                    destroy(handle);
+                } catch (RuntimeException failed) {
+                    LOG.log(Level.WARNING, "could not destroy " + handle, failed);
+                }
+            } finally {
+                busy.remove(handle, "rechecking");
+            }
+        }
+    }
+
+    /** Handles served though their state is not known yet. */
+    public Set<String> doubtfulHandles() {
+        return Set.copyOf(doubtful);
+    }
+
+    private static void logFailures(String handle, List<RuntimeException> failures) {
+        if (!failures.isEmpty()) {
+            LOG.log(Level.WARNING, "could not remove all of " + handle, combined("removing " + handle, failures));
         }
     }
 
@@ -306,10 +443,6 @@ public final class GardenBackend {
                 LOG.log(Level.WARNING, "could not reap " + handle, e);
             }
         });
-    }
-
-    public void markUnready() {
-        ready = false;
     }
 
     private Container newContainer(ContainerRecord record, Path directory) {

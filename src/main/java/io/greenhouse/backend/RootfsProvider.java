@@ -12,6 +12,14 @@ public interface RootfsProvider {
     /** Where {@link #create} mounts the root filesystem of the container with this directory. */
     Path mountPoint(Path containerDirectory);
 
+    /**
+     * After a restart: the root filesystem {@link #create} mounted for the container, with the image
+     * environment it returned then.
+     *
+     * @throws ContainerGoneException when it is no longer mounted
+     */
+    Rootfs restore(String handle, Path containerDirectory, List<String> imageEnv);
+
     /** Unmounts and removes what {@link #create} made; safe to call when nothing (or part) exists. */
     void destroy(String handle, Path containerDirectory);
 

@@ -4,8 +4,13 @@ import io.greenhouse.backend.ContainerRecord;
 import io.greenhouse.backend.ContainerStore;
 import io.greenhouse.backend.GardenException;
 import io.greenhouse.backend.Handles;
+import io.greenhouse.linux.MountTable;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -46,6 +51,9 @@ public final class DirectoryStore implements ContainerStore {
         Path dir = directory(handle);
         try {
             Files.createDirectory(dir);
+            // the entry must be on disk before anything is made for it, or a crash could leave
+            // a mount or runtime container that no depot entry leads reload to
+            fsync(depot);
             return dir;
         } catch (FileAlreadyExistsException e) {
             throw new GardenException("Handle '" + handle + "' already in use");
@@ -59,19 +67,39 @@ public final class DirectoryStore implements ContainerStore {
         return depot.resolve(Handles.validate(handle));
     }
 
+    /**
+     * Writes the record to a temporary file, flushes it, renames it over the old one and flushes
+     * the directory: after a crash the record is the old one or the new one, never part of one,
+     * and once this returns the new one survives a power loss too.
+     */
     @Override
     public void save(ContainerRecord record) {
         Path dir = directory(record.handle());
         Path tmp = dir.resolve(RECORD + ".tmp");
         try {
-            Files.writeString(tmp, codec.encode(record));
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer bytes = ByteBuffer.wrap(codec.encode(record).getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    out.write(bytes);
+                }
+                out.force(true);
+            }
             try {
                 Files.move(tmp, dir.resolve(RECORD), StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, dir.resolve(RECORD), StandardCopyOption.REPLACE_EXISTING);
             }
+            fsync(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("saving " + record.handle(), e);
+        }
+    }
+
+    /** Flushes a directory's entries; Linux lets a directory be opened read-only for that. */
+    static void fsync(Path directory) throws IOException {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
         }
     }
 
@@ -133,10 +161,14 @@ public final class DirectoryStore implements ContainerStore {
             throw new GardenException("refusing to remove " + dir + ": something is still mounted below it");
         }
         try (Stream<Path> walk = Files.walk(dir)) {
+            // the record goes first: a crash part-way leaves a directory without one, which
+            // reload rolls back, never a record over half a container
+            Files.deleteIfExists(dir.resolve(RECORD));
             List<Path> paths = walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList();
             for (Path p : paths) {
                 Files.deleteIfExists(p);
             }
+            fsync(depot);
         } catch (IOException e) {
             throw new UncheckedIOException("removing " + dir, e);
         }

@@ -7,4 +7,8 @@ public interface LibC {
     int umount2(String target, int flags);
 
     String strerror(int errnum);
+
+    int kill(int pid, int signal);
+
+    int getpid();
 }

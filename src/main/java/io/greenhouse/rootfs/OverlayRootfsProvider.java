@@ -1,8 +1,10 @@
 package io.greenhouse.rootfs;
 
+import io.greenhouse.backend.ContainerGoneException;
 import io.greenhouse.backend.GardenException;
 import io.greenhouse.backend.ImageRef;
 import io.greenhouse.backend.RootfsProvider;
+import io.greenhouse.linux.MountTable;
 import io.greenhouse.linux.Syscalls;
 
 import java.io.IOException;
@@ -93,6 +95,16 @@ public final class OverlayRootfsProvider implements RootfsProvider {
     @Override
     public Path mountPoint(Path containerDirectory) {
         return containerDirectory.resolve("rootfs");
+    }
+
+    @Override
+    public Rootfs restore(String handle, Path containerDirectory, List<String> imageEnv) {
+        Path merged = mountPoint(containerDirectory);
+        if (!MountTable.isMountPoint(merged)) {
+            // the container's processes would see an empty directory as "/"
+            throw new ContainerGoneException("the root filesystem of " + handle + " is not mounted at " + merged);
+        }
+        return new Rootfs(merged, imageEnv);
     }
 
     @Override

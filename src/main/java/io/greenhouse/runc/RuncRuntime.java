@@ -94,16 +94,39 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public RuntimeState state(String handle) {
-        HostCommand.Result r = command("state", handle);
-        if (!r.ok()) {
-            return RuntimeState.ABSENT;
+        HostCommand.Result r;
+        try {
+            r = command("state", handle);
+        } catch (RuntimeException e) {
+            // a runtime that hangs or cannot be started says nothing about the container
+            return RuntimeState.UNKNOWN;
         }
-        JsonObject state = Json.createReader(new StringReader(r.stdout())).readObject();
+        if (!r.ok()) {
+            return definitelyAbsent(handle, r) ? RuntimeState.ABSENT : RuntimeState.UNKNOWN;
+        }
+        return parseState(r.stdout());
+    }
+
+    /**
+     * runC keeps one directory per container under its root: without it, or with runC saying so,
+     * the container does not exist. Any other failure leaves the question open.
+     */
+    private boolean definitelyAbsent(String handle, HostCommand.Result failed) {
+        return !Files.exists(root.resolve(handle)) || failed.message().contains("does not exist");
+    }
+
+    static RuntimeState parseState(String json) {
+        JsonObject state;
+        try {
+            state = Json.createReader(new StringReader(json)).readObject();
+        } catch (RuntimeException e) {
+            return RuntimeState.UNKNOWN;
+        }
         RuntimeState.Status status;
         try {
             status = RuntimeState.Status.valueOf(state.getString("status", "stopped").toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            status = RuntimeState.Status.STOPPED;
+            status = RuntimeState.Status.UNKNOWN;
         }
         return new RuntimeState(status, state.getInt("pid", 0));
     }
@@ -136,6 +159,7 @@ public final class RuncRuntime implements ContainerRuntime {
     public void delete(String handle) {
         HostCommand.Result r = command("delete", "--force", handle);
         if (!r.ok() && state(handle).status() != RuntimeState.Status.ABSENT) {
+            // still there, or its state cannot be told: either way the delete did not finish
             throw new GardenException("runc delete " + handle + " failed: " + r.message());
         }
     }

@@ -50,6 +50,7 @@ public class CellLifecycle {
     private void reap() {
         try {
             backend.reapExpired();
+            backend.recheckDoubtful();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "grace-time reaper failed", e);
         }

@@ -8,6 +8,7 @@ import io.greenhouse.backend.HostCapacity;
 import io.greenhouse.backend.MetricsCollector;
 import io.greenhouse.backend.ProcessTable;
 import io.greenhouse.backend.RootfsProvider;
+import io.greenhouse.backend.StepObserver;
 import io.greenhouse.backend.ContainerFiles;
 import io.greenhouse.backend.FileStreams;
 import io.greenhouse.depot.DirectoryStore;
@@ -109,11 +110,20 @@ public class CellWiring {
     @Singleton
     GardenBackend backend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
                           ProcessTable processes, HostCapacity host, Settings s, Clock clock,
-                          MetricsCollector metricsCollector, LifecycleMetrics events) {
+                          MetricsCollector metricsCollector, LifecycleMetrics events, Config config,
+                          Syscalls syscalls) {
         return new GardenBackend(store, rootfs, runtime, processes, host,
                 new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout(),
                         s.destroyContainersOnStart(), CgroupUsageMeter.isUnified(CGROUP_ROOT)),
-                clock, metricsCollector, events);
+                clock, metricsCollector, events, faultInjection(config, syscalls));
+    }
+
+    /** Crash tests name a step after which the server kills itself; nothing else sets it. */
+    private static StepObserver faultInjection(Config config, Syscalls syscalls) {
+        return config.getOptionalValue("greenhouse.fault.kill-after", String.class)
+                .filter(v -> !v.isBlank())
+                .<StepObserver>map(v -> new KillAfterStep(v.strip(), syscalls))
+                .orElse(StepObserver.NONE);
     }
 
     @Produces

@@ -11,6 +11,8 @@ final class FakeRuntime implements ContainerRuntime {
     final Map<String, ContainerPlan> running = new HashMap<>();
     final Set<String> deleted = new HashSet<>();
     RuntimeException startFailure;
+    /** How many of the next state queries cannot be answered (as when runc times out). */
+    int unknownStates;
 
     @Override
     public void start(ContainerPlan plan) {
@@ -22,6 +24,10 @@ final class FakeRuntime implements ContainerRuntime {
 
     @Override
     public RuntimeState state(String handle) {
+        if (unknownStates > 0) {
+            unknownStates--;
+            return RuntimeState.UNKNOWN;
+        }
         return running.containsKey(handle) ? new RuntimeState(RuntimeState.Status.RUNNING, 42) : RuntimeState.ABSENT;
     }
 

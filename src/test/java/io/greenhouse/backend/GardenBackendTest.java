@@ -3,7 +3,6 @@ package io.greenhouse.backend;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -13,42 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The backend's orchestration, with test doubles of the depot, rootfs and runtime. */
-class GardenBackendTest {
-    private final InMemoryStore store = new InMemoryStore();
-    private final FakeRootfs rootfs = new FakeRootfs();
-    private final FakeRuntime runtime = new FakeRuntime();
-    private final RecordingEvents events = new RecordingEvents();
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private final FakeProcesses processes = new FakeProcesses();
-    private final HostCapacity host = new HostCapacity() {
-        @Override
-        public long memoryBytes() {
-            return 8L << 30;
-        }
-
-        @Override
-        public long diskBytes() {
-            return 100L << 30;
-        }
-
-        @Override
-        public int cpuCores() {
-            return 2;
-        }
-    };
-
-    private GardenBackend backend(int maxContainers, Duration defaultGraceTime) {
-        return new GardenBackend(store, rootfs, runtime, processes, host,
-                new CellSettings(maxContainers, defaultGraceTime, Duration.ofSeconds(1), false), clock,
-                new MetricsCollector(handle -> new ResourceUsage(java.util.Map.of(), 0, 0, 0, 0, 0, 0), (handle, dir) -> DiskUsage.NONE, host, clock),
-                events);
-    }
-
+class GardenBackendTest extends BackendFixture {
     private final GardenBackend backend = backend(10, Duration.ZERO);
-
-    private static ContainerSpec spec(String handle, Map<String, String> properties, List<String> env) {
-        return new ContainerSpec(handle, null, null, null, null, properties, env, false, null);
-    }
 
     @Test
     void propertyFilterMatchesOnlyContainersHavingEveryGivenValue() {
@@ -65,8 +30,8 @@ class GardenBackendTest {
     @Test
     void specEnvOverridesImageEnvByNameKeepingFirstSeenOrder() {
         assertEquals(List.of("PATH=/spec", "A=1", "B=2"),
-                GardenBackend.mergeEnv(List.of("PATH=/img", "A=1"), List.of("B=2", "PATH=/spec")));
-        assertEquals(List.of("X"), GardenBackend.mergeEnv(List.of("X"), List.of()));
+                ContainerPlan.mergeEnv(List.of("PATH=/img", "A=1"), List.of("B=2", "PATH=/spec")));
+        assertEquals(List.of("X"), ContainerPlan.mergeEnv(List.of("X"), List.of()));
     }
 
     @Test
@@ -82,7 +47,7 @@ class GardenBackendTest {
     @Test
     void longHandlesKeepTheirTailAsHostname() {
         String handle = "p".repeat(20) + "t".repeat(49);
-        assertEquals("t".repeat(49), GardenBackend.hostname(handle));
+        assertEquals("t".repeat(49), ContainerPlan.hostname(handle));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.greenhouse.depot;
+package io.greenhouse.linux;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +21,12 @@ public final class MountTable {
         } catch (IOException e) {
             throw new UncheckedIOException("reading mountinfo", e);
         }
+    }
+
+    /** Whether something is mounted exactly at {@code dir}. */
+    public static boolean isMountPoint(Path dir) {
+        String path = dir.toAbsolutePath().normalize().toString();
+        return mountPoints().contains(path);
     }
 
     public static boolean anyMountUnder(Path dir) {

@@ -1,4 +1,4 @@
-package io.greenhouse.depot;
+package io.greenhouse.linux;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,63 @@
+package io.greenhouse.backend;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * A container as its create steps see it: the request, its depot directory and what the steps made
+ * so far. Steps run one at a time, so the mutable parts need no locking.
+ */
+final class Assembly {
+    private final ContainerSpec spec;
+    private final Path directory;
+    private ContainerRecord record;
+    private RootfsProvider.Rootfs rootfs;
+    private int initPid;
+
+    Assembly(ContainerSpec spec, Path directory, ContainerRecord record) {
+        this.spec = spec;
+        this.directory = directory;
+        this.record = record;
+    }
+
+    String handle() {
+        return spec.handle();
+    }
+
+    ContainerSpec spec() {
+        return spec;
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    /** The depot record; absent until the depot step wrote it (or, after a restart, if it never did). */
+    Optional<ContainerRecord> record() {
+        return Optional.ofNullable(record);
+    }
+
+    void record(ContainerRecord changed) {
+        this.record = changed;
+    }
+
+    RootfsProvider.Rootfs rootfs() {
+        if (rootfs == null) {
+            throw new IllegalStateException("the rootfs step has not run for " + handle());
+        }
+        return rootfs;
+    }
+
+    void rootfs(RootfsProvider.Rootfs made) {
+        this.rootfs = made;
+    }
+
+    /** Host pid of the container's init, once the runtime step started it; 0 before. */
+    int initPid() {
+        return initPid;
+    }
+
+    void initPid(int pid) {
+        this.initPid = pid;
+    }
+}

@@ -1,0 +1,46 @@
+package io.greenhouse.backend;
+
+/** Writes the container's bundle and starts its init with the OCI runtime. */
+final class RuntimeStep implements CreateStep {
+    private final ContainerRuntime runtime;
+
+    RuntimeStep(ContainerRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public String name() {
+        return "runtime";
+    }
+
+    @Override
+    public void make(Assembly container) {
+        ContainerSpec spec = container.spec();
+        RootfsProvider.Rootfs fs = container.rootfs();
+        runtime.start(new ContainerPlan(container.handle(), ContainerPlan.hostname(container.handle()),
+                container.directory(), fs.path(), ContainerPlan.mergeEnv(fs.env(), spec.env()),
+                spec.bindMounts(), spec.limits(), spec.privileged()));
+        ContainerRuntime.RuntimeState state = runtime.state(container.handle());
+        if (!state.running()) {
+            throw new GardenException("container " + container.handle() + " did not stay running after start: "
+                    + state.status().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        container.initPid(state.pid());
+    }
+
+    @Override
+    public void unmake(Assembly container) {
+        runtime.delete(container.handle());
+    }
+
+    @Override
+    public void restore(Assembly container) {
+        ContainerRuntime.RuntimeState state = runtime.state(container.handle());
+        switch (state.status()) {
+            case RUNNING -> container.initPid(state.pid());
+            case UNKNOWN -> throw new StateUnknownException("the runtime cannot tell the state of " + container.handle());
+            default -> throw new ContainerGoneException("the init of " + container.handle() + " is no longer running ("
+                    + state.status().name().toLowerCase(java.util.Locale.ROOT) + ")");
+        }
+    }
+}

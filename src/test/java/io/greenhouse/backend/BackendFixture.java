@@ -1,0 +1,52 @@
+package io.greenhouse.backend;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** A backend over test doubles of every part, which tests can look into and make fail. */
+class BackendFixture {
+    final InMemoryStore store = new InMemoryStore();
+    final FakeRootfs rootfs = new FakeRootfs();
+    final FakeRuntime runtime = new FakeRuntime();
+    final RecordingEvents events = new RecordingEvents();
+    final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    final FakeProcesses processes = new FakeProcesses();
+    final HostCapacity host = new HostCapacity() {
+        @Override
+        public long memoryBytes() {
+            return 8L << 30;
+        }
+
+        @Override
+        public long diskBytes() {
+            return 100L << 30;
+        }
+
+        @Override
+        public int cpuCores() {
+            return 2;
+        }
+    };
+
+    GardenBackend backend(int maxContainers, Duration defaultGraceTime) {
+        return backend(maxContainers, defaultGraceTime, StepObserver.NONE);
+    }
+
+    GardenBackend backend(int maxContainers, Duration defaultGraceTime, StepObserver observer) {
+        return new GardenBackend(store, rootfs, runtime, processes, host,
+                new CellSettings(maxContainers, defaultGraceTime, Duration.ofSeconds(1), false), clock,
+                new MetricsCollector(handle -> new ResourceUsage(Map.of(), 0, 0, 0, 0, 0, 0),
+                        (handle, dir) -> DiskUsage.NONE, host, clock),
+                events, observer);
+    }
+
+    static ContainerSpec spec(String handle, Map<String, String> properties, List<String> env) {
+        return new ContainerSpec(handle, null, null, null, null, properties, env, false, null);
+    }
+
+    static ContainerSpec spec(String handle) {
+        return spec(handle, Map.of(), List.of());
+    }
+}
