@@ -1,5 +1,6 @@
 package io.greenhouse.oci;
 
+import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
 import java.util.List;
@@ -84,8 +85,8 @@ public record Linux(
     /** A range of ids in a user namespace and where it lies on the host. */
     @JsonbPropertyOrder({"containerID", "hostID", "size"})
     public record IdMapping(
-            @jakarta.json.bind.annotation.JsonbProperty("containerID") long containerId,
-            @jakarta.json.bind.annotation.JsonbProperty("hostID") long hostId,
+            @JsonbProperty("containerID") long containerId,
+            @JsonbProperty("hostID") long hostId,
             long size) {
     }
 
