@@ -4,11 +4,9 @@ import io.greenhouse.backend.GardenException;
 import io.greenhouse.backend.ProcessSpec;
 import io.greenhouse.backend.ProcessTarget;
 import io.greenhouse.backend.WindowSize;
-import io.greenhouse.runc.BundleBuilder;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
+import io.greenhouse.oci.CapabilitiesRule;
+import io.greenhouse.oci.EnvRule;
+import io.greenhouse.oci.Process;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,48 +15,46 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** Builds the OCI process spec (runc exec --process) for a Garden process, as Guardian would. */
+/**
+ * Builds the OCI process spec (runc exec --process, or a pea's init) for a Garden process, as
+ * Guardian would, with the capabilities the container's bundle rule grants.
+ */
 public final class OciProcess {
-    public static final String ROOT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    public static final String USER_PATH = "PATH=/usr/local/bin:/usr/bin:/bin";
-
-    /** A non-root user gets at most these, even in a privileged container (as in Guardian). */
-    static final Set<String> NON_ROOT_MAX_CAPS = Set.of(
-            "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW",
-            "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
-            "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE", "CAP_SYS_ADMIN");
-
     static final Set<String> RLIMITS = Set.of("as", "core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue",
             "nice", "nofile", "nproc", "rss", "rtprio", "sigpending", "stack");
 
-    private OciProcess() {
+    private final CapabilitiesRule capabilities;
+
+    public OciProcess(CapabilitiesRule capabilities) {
+        this.capabilities = capabilities;
     }
 
-    public static JsonObject build(ProcessTarget target, ProcessSpec spec, ExecUser user, String cwd) {
+    public Process build(ProcessTarget target, ProcessSpec spec, ExecUser user, String cwd) {
         if (spec.path().isEmpty()) {
             throw new GardenException("process path is empty");
         }
-        JsonArrayBuilder args = Json.createArrayBuilder().add(spec.path());
-        spec.args().forEach(args::add);
-        JsonArrayBuilder gids = Json.createArrayBuilder();
-        user.additionalGids().forEach(g -> gids.add(Integer.toUnsignedLong(g)));
-        JsonObjectBuilder b = Json.createObjectBuilder()
-                .add("terminal", spec.tty() != null)
-                .add("user", Json.createObjectBuilder()
-                        .add("uid", Integer.toUnsignedLong(user.uid()))
-                        .add("gid", Integer.toUnsignedLong(user.gid()))
-                        .add("additionalGids", gids))
-                .add("args", args)
-                .add("env", strings(env(target.env(), spec.env(), user)))
-                .add("cwd", cwd)
-                .add("capabilities", capabilities(target.privileged(), user))
-                .add("rlimits", rlimits(spec.rlimits()))
-                .add("noNewPrivileges", false);
+        List<String> args = new ArrayList<>();
+        args.add(spec.path());
+        args.addAll(spec.args());
+        List<Long> gids = user.additionalGids().stream().map(Integer::toUnsignedLong).toList();
+        Process.ConsoleSize console = null;
         if (spec.tty() != null) {
             WindowSize size = spec.tty().orDefault();
-            b.add("consoleSize", Json.createObjectBuilder().add("height", size.rows()).add("width", size.columns()));
+            console = new Process.ConsoleSize(size.rows(), size.columns());
         }
-        return b.build();
+        // An exec'd process gets three of the five sets, as from Guardian: no effective or ambient
+        // capabilities, so a non-root user holds none until it executes a file that grants them.
+        List<String> caps = capabilities.forUser(target.privileged(), user.isRoot());
+        return Process.EMPTY
+                .withTerminal(spec.tty() != null, console)
+                .withUser(new Process.User(Integer.toUnsignedLong(user.uid()), Integer.toUnsignedLong(user.gid()),
+                        null, gids))
+                .withArgs(args)
+                .withEnv(env(target.env(), spec.env(), user))
+                .withCwd(cwd)
+                .withCapabilities(new Process.CapabilitySets(caps, null, caps, caps, null))
+                .withRlimits(rlimits(spec.rlimits()))
+                .withNoNewPrivileges(false);
     }
 
     /**
@@ -73,10 +69,8 @@ public final class OciProcess {
                 merged.put(eq < 0 ? entry : entry.substring(0, eq), entry);
             }
         }
-        List<String> env = new ArrayList<>(merged.values());
-        if (!merged.containsKey("PATH")) {
-            env.add(user.isRoot() ? ROOT_PATH : USER_PATH);
-        }
+        List<String> env = new ArrayList<>(EnvRule.withDefaultPath(List.copyOf(merged.values()),
+                user.isRoot() ? EnvRule.ROOT_PATH : EnvRule.USER_PATH));
         if (!merged.containsKey("USER")) {
             env.add("USER=" + user.name());
         }
@@ -86,38 +80,14 @@ public final class OciProcess {
         return env;
     }
 
-    static JsonObjectBuilder capabilities(boolean privileged, ExecUser user) {
-        List<String> caps = new ArrayList<>(BundleBuilder.containerCapabilities(privileged));
-        if (!user.isRoot()) {
-            caps.retainAll(NON_ROOT_MAX_CAPS);
-        }
-        // A JsonArrayBuilder empties itself when built: one per set.
-        return Json.createObjectBuilder()
-                .add("bounding", strings(caps)).add("inheritable", strings(caps)).add("permitted", strings(caps));
-    }
-
-    static JsonArrayBuilder rlimits(Map<String, Long> limits) {
-        JsonArrayBuilder a = Json.createArrayBuilder();
+    static List<Process.Rlimit> rlimits(Map<String, Long> limits) {
+        List<Process.Rlimit> result = new ArrayList<>();
         limits.forEach((name, value) -> {
             if (!RLIMITS.contains(name)) {
                 throw new GardenException("unknown rlimit: " + name);
             }
-            a.add(Json.createObjectBuilder()
-                    .add("type", "RLIMIT_" + name.toUpperCase(Locale.ROOT))
-                    .add("hard", unsigned(value))
-                    .add("soft", unsigned(value)));
+            result.add(Process.Rlimit.of("RLIMIT_" + name.toUpperCase(Locale.ROOT), value));
         });
-        return a;
-    }
-
-    /** Limits are unsigned 64-bit on the wire (RLIM_INFINITY is 2^64-1); they travel as long bits. */
-    private static java.math.BigInteger unsigned(long value) {
-        return new java.math.BigInteger(Long.toUnsignedString(value));
-    }
-
-    private static JsonArrayBuilder strings(List<String> values) {
-        JsonArrayBuilder a = Json.createArrayBuilder();
-        values.forEach(a::add);
-        return a;
+        return result;
     }
 }

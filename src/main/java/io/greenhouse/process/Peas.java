@@ -7,11 +7,11 @@ import io.greenhouse.backend.ProcessTarget;
 import io.greenhouse.backend.ResourceLimits;
 import io.greenhouse.backend.RootfsProvider;
 import io.greenhouse.linux.HostCommand;
-import io.greenhouse.runc.BundleBuilder;
-import jakarta.json.JsonObject;
+import io.greenhouse.oci.BundleInput;
+import io.greenhouse.oci.BundleRules;
+import io.greenhouse.oci.OciJson;
+import io.greenhouse.oci.Process;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,19 +32,20 @@ import java.util.logging.Logger;
  */
 public final class Peas {
     private static final Logger LOG = Logger.getLogger(Peas.class.getName());
-    static final String BUNDLE_CONFIG = "config.json";
 
     private final RootfsProvider rootfs;
     private final ContainerRuntime containers;
-    private final BundleBuilder bundles;
+    private final BundleRules bundle;
+    private final OciJson json = new OciJson();
     private final String runtimeBinary;
     private final Path runtimeRoot;
 
-    public Peas(RootfsProvider rootfs, ContainerRuntime containers, BundleBuilder bundles,
+    /** @param bundle the rules of a pea's bundle (the cell's {@code CellBundles.pea()}) */
+    public Peas(RootfsProvider rootfs, ContainerRuntime containers, BundleRules bundle,
                 String runtimeBinary, Path runtimeRoot) {
         this.rootfs = rootfs;
         this.containers = containers;
-        this.bundles = bundles;
+        this.bundle = bundle;
         this.runtimeBinary = runtimeBinary;
         this.runtimeRoot = runtimeRoot;
     }
@@ -65,7 +66,7 @@ public final class Peas {
     }
 
     static boolean isPea(Path processDir) {
-        return Files.exists(processDir.resolve(BUNDLE_CONFIG));
+        return Files.exists(processDir.resolve(OciJson.CONFIG));
     }
 
     /** Mounts the pea's root filesystem in its process directory; the target describes the pea. */
@@ -76,22 +77,14 @@ public final class Peas {
 
     /** Writes the pea's bundle around its process spec, joining the container's namespaces. */
     void writeBundle(ProcessTarget container, ProcessTarget pea, ProcessSpec spec, String runtimeId,
-                     JsonObject process) {
+                     Process process) {
         int sandboxInit = containers.state(container.handle()).pid();
         ResourceLimits limits = spec.limitsOverride() == null ? ResourceLimits.NONE : spec.limitsOverride();
         ContainerPlan plan = new ContainerPlan(runtimeId, "", pea.directory(), pea.rootfs(), pea.env(),
                 spec.bindMounts(), limits, container.privileged());
-        // As in Guardian: nested in the container's cgroup, the pea shares the container's limits;
-        // with limits of its own it gets a cgroup beside the container's instead.
-        String cgroups = spec.limitsOverride() == null
-                ? bundles.cgroupsPath(container.handle()) + "/" + runtimeId
-                : bundles.cgroupsPath(runtimeId);
-        try {
-            Files.writeString(pea.directory().resolve(BUNDLE_CONFIG),
-                    bundles.peaConfig(plan, process, sandboxInit, cgroups).toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing the bundle of pea " + runtimeId, e);
-        }
+        BundleInput.Pea sidecar = new BundleInput.Pea(container.handle(), sandboxInit, process,
+                spec.limitsOverride() != null);
+        json.writeConfig(pea.directory(), bundle.build(BundleInput.pea(plan, sidecar)));
     }
 
     /** Removes the pea's runtime container and rootfs; safe when the monitor already did. */

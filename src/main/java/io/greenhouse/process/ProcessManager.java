@@ -7,6 +7,8 @@ import io.greenhouse.backend.ProcessSignal;
 import io.greenhouse.backend.ProcessSpec;
 import io.greenhouse.backend.ProcessTable;
 import io.greenhouse.backend.ProcessTarget;
+import io.greenhouse.oci.OciJson;
+import io.greenhouse.oci.Process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,19 +39,23 @@ public class ProcessManager implements ProcessTable {
     private final MonitorLauncher launcher;
     private final Path socketsDir;
     private final int bufferBytes;
+    private final OciProcess processSpecs;
+    private final OciJson json = new OciJson();
     /** Runs processes with an image of their own; null in a cell that does not run peas. */
     private final Peas peas;
     /** Processes by container handle, then by process id. */
     private final Map<String, Map<String, MonitoredProcess>> containers = new ConcurrentHashMap<>();
 
-    public ProcessManager(MonitorLauncher launcher, Path socketsDir, int bufferBytes) {
-        this(launcher, socketsDir, bufferBytes, null);
+    public ProcessManager(MonitorLauncher launcher, Path socketsDir, int bufferBytes, OciProcess processSpecs) {
+        this(launcher, socketsDir, bufferBytes, processSpecs, null);
     }
 
-    public ProcessManager(MonitorLauncher launcher, Path socketsDir, int bufferBytes, Peas peas) {
+    public ProcessManager(MonitorLauncher launcher, Path socketsDir, int bufferBytes, OciProcess processSpecs,
+                          Peas peas) {
         this.launcher = launcher;
         this.socketsDir = socketsDir;
         this.bufferBytes = bufferBytes;
+        this.processSpecs = processSpecs;
         this.peas = peas;
     }
 
@@ -115,8 +121,7 @@ public class ProcessManager implements ProcessTable {
         ProcessDirectory.deleteRecursively(dir);
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve(ProcessDirectory.PROCESS_SPEC),
-                    OciProcess.build(target, spec, user, cwd).toString());
+            json.write(dir.resolve(ProcessDirectory.PROCESS_SPEC), processSpecs.build(target, spec, user, cwd));
             Files.createDirectories(socketsDir);
         } catch (IOException e) {
             throw new UncheckedIOException("preparing process directory " + dir, e);
@@ -150,12 +155,8 @@ public class ProcessManager implements ProcessTable {
         String cwd = spec.dir().isEmpty() ? "/" : spec.dir().startsWith("/") ? spec.dir() : "/" + spec.dir();
         MonitorLauncher.WorkingDirectory ensure = spec.dir().isEmpty() ? null
                 : new MonitorLauncher.WorkingDirectory(pea.rootfs(), cwd, user.uid(), user.gid());
-        jakarta.json.JsonObject processSpec = OciProcess.build(pea, spec, user, cwd);
-        try {
-            Files.writeString(dir.resolve(ProcessDirectory.PROCESS_SPEC), processSpec.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("preparing process directory " + dir, e);
-        }
+        Process processSpec = processSpecs.build(pea, spec, user, cwd);
+        json.write(dir.resolve(ProcessDirectory.PROCESS_SPEC), processSpec);
         peas.writeBundle(container, pea, spec, runtimeId, processSpec);
         Path socket = socket(container.handle(), process.id());
         launcher.launch(container.handle(), dir, socket, spec.tty() != null, ensure,

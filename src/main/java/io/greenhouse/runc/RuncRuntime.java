@@ -4,6 +4,9 @@ import io.greenhouse.backend.ContainerPlan;
 import io.greenhouse.backend.ContainerRuntime;
 import io.greenhouse.backend.GardenException;
 import io.greenhouse.linux.HostCommand;
+import io.greenhouse.oci.BundleInput;
+import io.greenhouse.oci.BundleRules;
+import io.greenhouse.oci.OciJson;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -30,12 +33,14 @@ public final class RuncRuntime implements ContainerRuntime {
 
     private final String binary;
     private final Path root;
-    private final BundleBuilder bundles;
+    private final BundleRules bundle;
+    private final OciJson json = new OciJson();
 
-    public RuncRuntime(String binary, Path root, BundleBuilder bundles) {
+    /** @param bundle the rules of a container's bundle (the cell's {@code CellBundles.container()}) */
+    public RuncRuntime(String binary, Path root, BundleRules bundle) {
         this.binary = binary;
         this.root = root;
-        this.bundles = bundles;
+        this.bundle = bundle;
     }
 
     public String binary() {
@@ -49,11 +54,7 @@ public final class RuncRuntime implements ContainerRuntime {
     @Override
     public void start(ContainerPlan plan) {
         Path bundle = plan.bundleDirectory();
-        try {
-            Files.writeString(bundle.resolve("config.json"), bundles.config(plan).toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing bundle of " + plan.handle(), e);
-        }
+        json.writeConfig(bundle, this.bundle.build(BundleInput.container(plan)));
         // Detached: runc exits once init runs. Init inherits runc's stdio, so that is /dev/null and
         // a log file, never a pipe of the JVM's: init must not depend on this server staying up.
         Path log = bundle.resolve("runc-run.log");

@@ -17,14 +17,17 @@ import io.greenhouse.files.TarLimits;
 import io.greenhouse.depot.RecordCodec;
 import io.greenhouse.cgroups.CgroupUsageMeter;
 import io.greenhouse.host.LinuxHostCapacity;
+import io.greenhouse.linux.Capabilities;
 import io.greenhouse.linux.Syscalls;
 import io.greenhouse.metrics.LifecycleMetrics;
+import io.greenhouse.oci.BundleSettings;
+import io.greenhouse.oci.CellBundles;
 import io.greenhouse.process.MonitorLauncher;
+import io.greenhouse.process.OciProcess;
 import io.greenhouse.process.Peas;
 import io.greenhouse.process.ProcessManager;
 import io.greenhouse.rootfs.OverlayDiskMeter;
 import io.greenhouse.rootfs.OverlayRootfsProvider;
-import io.greenhouse.runc.BundleBuilder;
 import io.greenhouse.runc.RuncRuntime;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -64,15 +67,18 @@ public class CellWiring {
         return new OverlayRootfsProvider(s.defaultRootfs(), syscalls);
     }
 
+    /** The rules containers' and peas' bundles are made by. */
     @Produces
     @Singleton
-    RuncRuntime runc(Settings s) {
-        return new RuncRuntime(s.runtimeBinary(), s.runtimeRoot(), bundles(s));
+    CellBundles bundles(Settings s) {
+        return new CellBundles(new BundleSettings(s.helpers().resolve("greenhouse-init"), s.cgroupParent(),
+                CgroupUsageMeter.isUnified(CGROUP_ROOT), Capabilities.boundingOfThisProcess()));
     }
 
-    private static BundleBuilder bundles(Settings s) {
-        return new BundleBuilder(s.helpers().resolve("greenhouse-init"), s.cgroupParent(),
-                CgroupUsageMeter.isUnified(CGROUP_ROOT));
+    @Produces
+    @Singleton
+    RuncRuntime runc(Settings s, CellBundles bundles) {
+        return new RuncRuntime(s.runtimeBinary(), s.runtimeRoot(), bundles.container());
     }
 
     @Produces
@@ -83,14 +89,14 @@ public class CellWiring {
 
     @Produces
     @Singleton
-    ProcessTable processes(Settings s, RootfsProvider rootfs, RuncRuntime runtime) {
+    ProcessTable processes(Settings s, RootfsProvider rootfs, RuncRuntime runtime, CellBundles bundles) {
         // Peas get a runtime root of their own beside the containers', so they are never listed as containers.
         Path peasRoot = s.monitorSockets().resolveSibling("peas");
         return new ProcessManager(
                 new MonitorLauncher(s.helpers().resolve("greenhouse-monitor"), s.runtimeBinary(), s.runtimeRoot(),
                         s.processBufferBytes()),
-                s.monitorSockets(), s.processBufferBytes(),
-                new Peas(rootfs, runtime, bundles(s), s.runtimeBinary(), peasRoot));
+                s.monitorSockets(), s.processBufferBytes(), new OciProcess(bundles.capabilities()),
+                new Peas(rootfs, runtime, bundles.pea(), s.runtimeBinary(), peasRoot));
     }
 
     @Produces

@@ -1,0 +1,4 @@
+package io.greenhouse.oci;
+
+public record Root(String path, boolean readonly) {
+}

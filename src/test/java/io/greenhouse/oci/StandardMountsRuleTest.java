@@ -1,0 +1,43 @@
+package io.greenhouse.oci;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StandardMountsRuleTest {
+    private final StandardMountsRule rule = new StandardMountsRule(Plans.INIT);
+
+    private Mount at(Spec spec, String destination) {
+        return spec.mounts().stream().filter(m -> m.destination().equals(destination)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void procDevAndItsPtsShmMqueueThenSysThenTheInitBinary() {
+        Spec spec = rule.apply(Spec.base(), Plans.container());
+        assertEquals(List.of("/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", InitProcessRule.INIT_PATH),
+                spec.mounts().stream().map(Mount::destination).toList());
+    }
+
+    @Test
+    void sysIsReadOnlyEvenWhenPrivileged() {
+        assertTrue(at(rule.apply(Spec.base(), Plans.container(true)), "/sys").options().contains("ro"));
+        assertTrue(at(rule.apply(Spec.base(), Plans.container(false)), "/sys").options().contains("ro"));
+    }
+
+    @Test
+    void theInitBinaryIsBindMountedReadOnly() {
+        Mount init = at(rule.apply(Spec.base(), Plans.container()), InitProcessRule.INIT_PATH);
+        assertEquals(new Mount(InitProcessRule.INIT_PATH, "bind", "/helpers/greenhouse-init", List.of("bind", "ro")), init);
+    }
+
+    @Test
+    void mountsComeAfterThoseAlreadyThere() {
+        Mount first = new Mount("/first", "tmpfs", "tmpfs", List.of());
+        Spec spec = rule.apply(Spec.base().plusMounts(List.of(first)), Plans.container());
+        assertEquals(first, spec.mounts().get(0));
+        assertEquals(8, spec.mounts().size());
+    }
+}
