@@ -28,6 +28,7 @@ public record ContainerRecord(
      */
     public enum Phase { CREATING, CREATED, DESTROYING }
 
+    // A second constructor would stop JSON-B from reading records back: keep this the only one.
     public ContainerRecord {
         properties = properties == null ? Map.of() : Map.copyOf(properties);
         rootfsEnv = rootfsEnv == null ? List.of() : List.copyOf(rootfsEnv);
@@ -35,11 +36,6 @@ public record ContainerRecord(
         phase = phase == null ? Phase.CREATED : phase;
         // Image credentials are needed once, to fetch the image; they never reach the disk.
         spec = spec == null ? null : spec.withoutCredentials();
-    }
-
-    public ContainerRecord(ContainerSpec spec, Map<String, String> properties, Duration graceTime,
-                           Instant createdAt, List<String> rootfsEnv, boolean stopped) {
-        this(spec, properties, graceTime, createdAt, rootfsEnv, stopped, Phase.CREATED);
     }
 
     public String handle() {

@@ -104,8 +104,40 @@ public final class TestCell {
     }
 
     public void startServer() {
-        run(serverScript.toString(), "start", serverName);
+        startServer(java.util.Map.of());
+    }
+
+    /** Starts the server with extra environment (settings as GREENHOUSE_* variables) for this run only. */
+    public void startServer(java.util.Map<String, String> environment) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(serverScript.toString(), "start", serverName)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().putAll(environment);
+            if (pb.start().waitFor() != 0) {
+                throw new IllegalStateException("server start " + serverName + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
         awaitReady(Duration.ofSeconds(90));
+    }
+
+    /** The server JVM's pid, from Liberty's pid file. */
+    public long serverPid() {
+        Path pidFile = serverScript.getParent().getParent().resolve("usr/servers/.pid/" + serverName + ".pid");
+        try {
+            return Long.parseLong(Files.readString(pidFile).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + pidFile, e);
+        }
+    }
+
+    /** Waits until the server JVM has died (killed, or killed itself); false if it still runs after the timeout. */
+    public boolean awaitServerDeath(long pid, Duration timeout) {
+        return eventually(timeout, () -> !Files.exists(Path.of("/proc", Long.toString(pid))));
     }
 
     /** Kills the server's JVM with SIGKILL, as a crash or the OOM killer would. */
