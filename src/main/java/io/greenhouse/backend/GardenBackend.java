@@ -98,6 +98,9 @@ public final class GardenBackend {
     }
 
     private Container createContainer(ContainerSpec requested) {
+        // Reload decides about every depot entry and runtime container it finds: one made by a
+        // create running beside it would be taken for a leftover and unmade under that create.
+        ping();
         String handle = requested.handle() == null || requested.handle().isEmpty()
                 ? Handles.generate() : Handles.validate(requested.handle());
         ContainerSpec spec = requested.withHandle(handle);
@@ -201,6 +204,7 @@ public final class GardenBackend {
      * and one cut off by a crash is finished by the next reload.
      */
     public void destroy(String handle) {
+        ping();
         if (handle == null || !containers.containsKey(handle)) {
             throw new ContainerNotFoundException(handle);
         }

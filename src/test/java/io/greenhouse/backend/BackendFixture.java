@@ -42,6 +42,17 @@ class BackendFixture {
                 events, observer);
     }
 
+    /** A backend as the cell serves it: its reload (of whatever the doubles hold) done. */
+    GardenBackend started(int maxContainers, Duration defaultGraceTime) {
+        return started(maxContainers, defaultGraceTime, StepObserver.NONE);
+    }
+
+    GardenBackend started(int maxContainers, Duration defaultGraceTime, StepObserver observer) {
+        GardenBackend backend = backend(maxContainers, defaultGraceTime, observer);
+        backend.reload();
+        return backend;
+    }
+
     static ContainerSpec spec(String handle, Map<String, String> properties, List<String> env) {
         return new ContainerSpec(handle, null, null, null, null, properties, env, false, null);
     }

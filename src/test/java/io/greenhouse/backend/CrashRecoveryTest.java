@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * only complete containers are served, nothing is removed on doubt.
  */
 class CrashRecoveryTest extends BackendFixture {
-    private final GardenBackend backend = backend(10, Duration.ZERO);
+    private final GardenBackend backend = started(10, Duration.ZERO);
 
     /** A crash right after {@code step}: the rest of the create never runs. */
     private static final class Crash extends RuntimeException {
@@ -41,7 +41,7 @@ class CrashRecoveryTest extends BackendFixture {
      */
     private void createCutOffAfter(String step) {
         List<String> order = new ArrayList<>();
-        GardenBackend crashing = backend(10, Duration.ZERO, (op, s, handle) -> {
+        GardenBackend crashing = started(10, Duration.ZERO, (op, s, handle) -> {
             order.add(s);
             if (op.equals("create") && s.equals(step)) {
                 // take a snapshot of the host as the crash leaves it, then let rollback run
@@ -93,8 +93,7 @@ class CrashRecoveryTest extends BackendFixture {
     @Test
     void aDestroyCutOffIsFinishedOnReload() {
         backend.create(spec("going"));
-        GardenBackend crashing = backend(10, Duration.ZERO, crashAfter("destroy", "runtime"));
-        crashing.reload();
+        GardenBackend crashing = started(10, Duration.ZERO, crashAfter("destroy", "runtime"));
         assertThrows(Crash.class, () -> crashing.destroy("going"));
         assertEquals(ContainerRecord.Phase.DESTROYING, store.records.get("going").phase());
 
@@ -171,7 +170,7 @@ class CrashRecoveryTest extends BackendFixture {
 
     @Test
     void createsInFlightCountAgainstTheMaximum() throws Exception {
-        GardenBackend one = backend(1, Duration.ZERO);
+        GardenBackend one = started(1, Duration.ZERO);
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         rootfs.duringCreate = () -> {
@@ -201,6 +200,18 @@ class CrashRecoveryTest extends BackendFixture {
         assertEquals("", stored.spec().image().password());
         assertEquals("", stored.spec().image().username());
         assertFalse(stored.spec().toString().contains("s3cret"));
+    }
+
+    @Test
+    void createsAndDestroysWaitUntilReloadHasDecidedAboutEverythingThePreviousRunLeft() {
+        backend.create(spec("old"));
+        GardenBackend restarting = backend(10, Duration.ZERO);
+        assertThrows(ServiceUnavailableException.class, () -> restarting.create(spec("new")));
+        assertThrows(ServiceUnavailableException.class, () -> restarting.destroy("old"));
+        assertFalse(store.directories.contains("new"), "a refused create makes nothing");
+        restarting.reload();
+        restarting.create(spec("new"));
+        assertEquals(List.of("new", "old"), restarting.handles(Map.of()));
     }
 
     @Test

@@ -15,30 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** StreamIn/StreamOut orchestration with a test double of the file mover. */
-class FileStreamsTest {
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private final FakeRuntime runtime = new FakeRuntime();
-    private final HostCapacity host = new HostCapacity() {
-        @Override
-        public long memoryBytes() {
-            return 1L << 30;
-        }
-
-        @Override
-        public long diskBytes() {
-            return 1L << 30;
-        }
-
-        @Override
-        public int cpuCores() {
-            return 1;
-        }
-    };
-    private final GardenBackend backend = new GardenBackend(new InMemoryStore(), new FakeRootfs(), runtime,
-            new FakeProcesses(), host, new CellSettings(10, Duration.ZERO, Duration.ofSeconds(1), false), clock,
-            new MetricsCollector(handle -> new ResourceUsage(java.util.Map.of(), 0, 0, 0, 0, 0, 0),
-                    (handle, dir) -> DiskUsage.NONE, host, clock),
-            new RecordingEvents());
+class FileStreamsTest extends BackendFixture {
+    private final GardenBackend backend = started(10, Duration.ZERO);
 
     /** Records calls; while a stream runs, lets the test run code "during" it. */
     private static final class RecordingFiles implements ContainerFiles {

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The backend's orchestration, with test doubles of the depot, rootfs and runtime. */
 class GardenBackendTest extends BackendFixture {
-    private final GardenBackend backend = backend(10, Duration.ZERO);
+    private final GardenBackend backend = started(10, Duration.ZERO);
 
     @Test
     void propertyFilterMatchesOnlyContainersHavingEveryGivenValue() {
@@ -85,7 +85,7 @@ class GardenBackendTest extends BackendFixture {
 
     @Test
     void createsBeyondTheMaximumAreRefused() {
-        GardenBackend small = backend(1, Duration.ZERO);
+        GardenBackend small = started(1, Duration.ZERO);
         small.create(spec("one", Map.of(), List.of()));
         GardenException e = assertThrows(GardenException.class, () -> small.create(spec("two", Map.of(), List.of())));
         assertEquals("max containers reached", e.getMessage());
@@ -106,7 +106,7 @@ class GardenBackendTest extends BackendFixture {
 
     @Test
     void defaultGraceTimeAppliesWhenTheSpecGivesNoneAndReapingDestroys() {
-        GardenBackend reaping = backend(10, Duration.ofSeconds(5));
+        GardenBackend reaping = started(10, Duration.ofSeconds(5));
         reaping.create(spec("idle", Map.of(), List.of()));
         assertEquals(Duration.ofSeconds(5), reaping.lookup("idle").record().graceTime());
         clock.advance(Duration.ofSeconds(6));
