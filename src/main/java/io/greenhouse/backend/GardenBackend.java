@@ -22,6 +22,7 @@ public final class GardenBackend {
     private final ContainerStore store;
     private final RootfsProvider rootfs;
     private final ContainerRuntime runtime;
+    private final ContainerSignals signals;
     private final ProcessTable processes;
     private final HostCapacity host;
     private final CellSettings settings;
@@ -35,12 +36,13 @@ public final class GardenBackend {
     private volatile boolean ready;
 
     public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
-                         ProcessTable processes, HostCapacity host, CellSettings settings, Clock clock,
-                         MetricsCollector metrics, ContainerEvents events) {
+                         ContainerSignals signals, ProcessTable processes, HostCapacity host, CellSettings settings,
+                         Clock clock, MetricsCollector metrics, ContainerEvents events) {
         this.events = events;
         this.store = store;
         this.rootfs = rootfs;
         this.runtime = runtime;
+        this.signals = signals;
         this.processes = processes;
         this.host = host;
         this.settings = settings;
@@ -308,12 +310,8 @@ public final class GardenBackend {
         });
     }
 
-    public void markUnready() {
-        ready = false;
-    }
-
     private Container newContainer(ContainerRecord record, Path directory) {
-        return new Container(record, directory, rootfs.mountPoint(directory), store, runtime, reaper, processes,
+        return new Container(record, directory, rootfs.mountPoint(directory), store, runtime, signals, reaper, processes,
                 settings.stopTimeout(), settings.unifiedCgroups());
     }
 }

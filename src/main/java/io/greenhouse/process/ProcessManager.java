@@ -207,9 +207,9 @@ public class ProcessManager implements ProcessTable {
     }
 
     @Override
-    public void signalAll(String handle, ProcessSignal signal) {
+    public void signalPeas(String handle, ProcessSignal signal) {
         containers.getOrDefault(handle, Map.of()).values().stream()
-                .filter(MonitoredProcess::running)
+                .filter(p -> p.running() && Peas.isPea(p.directory()))
                 .forEach(p -> p.signal(signal));
     }
 

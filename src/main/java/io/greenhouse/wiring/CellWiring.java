@@ -14,6 +14,7 @@ import io.greenhouse.depot.DirectoryStore;
 import io.greenhouse.files.TarHelperFiles;
 import io.greenhouse.files.TarLimits;
 import io.greenhouse.depot.RecordCodec;
+import io.greenhouse.cgroups.CgroupSignals;
 import io.greenhouse.cgroups.CgroupUsageMeter;
 import io.greenhouse.host.LinuxHostCapacity;
 import io.greenhouse.linux.Syscalls;
@@ -110,7 +111,8 @@ public class CellWiring {
     GardenBackend backend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
                           ProcessTable processes, HostCapacity host, Settings s, Clock clock,
                           MetricsCollector metricsCollector, LifecycleMetrics events) {
-        return new GardenBackend(store, rootfs, runtime, processes, host,
+        return new GardenBackend(store, rootfs, runtime, new CgroupSignals(CGROUP_ROOT, s.cgroupParent()),
+                processes, host,
                 new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout(),
                         s.destroyContainersOnStart(), CgroupUsageMeter.isUnified(CGROUP_ROOT)),
                 clock, metricsCollector, events);

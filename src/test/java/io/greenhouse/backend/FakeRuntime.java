@@ -2,7 +2,6 @@ package io.greenhouse.backend;
 
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,15 +22,6 @@ final class FakeRuntime implements ContainerRuntime {
     @Override
     public RuntimeState state(String handle) {
         return running.containsKey(handle) ? new RuntimeState(RuntimeState.Status.RUNNING, 42) : RuntimeState.ABSENT;
-    }
-
-    @Override
-    public void signalAll(String handle, int signal) {
-    }
-
-    @Override
-    public List<Integer> pids(String handle) {
-        return running.containsKey(handle) ? List.of(42) : List.of();
     }
 
     @Override

@@ -35,7 +35,7 @@ class FileStreamsTest {
         }
     };
     private final GardenBackend backend = new GardenBackend(new InMemoryStore(), new FakeRootfs(), runtime,
-            new FakeProcesses(), host, new CellSettings(10, Duration.ZERO, Duration.ofSeconds(1), false), clock,
+            new FakeSignals(), new FakeProcesses(), host, new CellSettings(10, Duration.ZERO, Duration.ofSeconds(1), false), clock,
             new MetricsCollector(handle -> new ResourceUsage(java.util.Map.of(), 0, 0, 0, 0, 0, 0),
                     (handle, dir) -> DiskUsage.NONE, host, clock),
             new RecordingEvents());

@@ -20,6 +20,7 @@ class GardenBackendTest {
     private final RecordingEvents events = new RecordingEvents();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final FakeProcesses processes = new FakeProcesses();
+    private final FakeSignals signals = new FakeSignals();
     private final HostCapacity host = new HostCapacity() {
         @Override
         public long memoryBytes() {
@@ -38,7 +39,7 @@ class GardenBackendTest {
     };
 
     private GardenBackend backend(int maxContainers, Duration defaultGraceTime) {
-        return new GardenBackend(store, rootfs, runtime, processes, host,
+        return new GardenBackend(store, rootfs, runtime, signals, processes, host,
                 new CellSettings(maxContainers, defaultGraceTime, Duration.ofSeconds(1), false), clock,
                 new MetricsCollector(handle -> new ResourceUsage(java.util.Map.of(), 0, 0, 0, 0, 0, 0), (handle, dir) -> DiskUsage.NONE, host, clock),
                 events);
@@ -185,7 +186,33 @@ class GardenBackendTest {
         backend.create(spec("with-processes", Map.of(), List.of()));
         backend.lookup("with-processes").stop(true);
         backend.destroy("with-processes");
-        assertEquals(List.of("signal with-processes KILL", "forget with-processes"), processes.calls);
+        assertEquals(List.of("signal peas with-processes KILL", "forget with-processes"), processes.calls);
+    }
+
+    @Test
+    void stopTerminatesEverythingButInitThroughTheCgroupAndWaits() {
+        backend.create(spec("stopping", Map.of(), List.of()));
+        backend.lookup("stopping").stop(false);
+        assertEquals(List.of("signal stopping but 42 TERMINATE", "await stopping only 42"), signals.calls);
+        assertEquals(List.of("signal peas stopping TERMINATE"), processes.calls);
+        assertEquals("stopped", backend.lookup("stopping").info().state());
+    }
+
+    @Test
+    void stopKillsWhatOutlivesTheStopTimeout() {
+        backend.create(spec("stubborn", Map.of(), List.of()));
+        signals.ignoreTerm = true;
+        backend.lookup("stubborn").stop(false);
+        assertEquals(List.of("signal stubborn but 42 TERMINATE", "await stubborn only 42",
+                "signal stubborn but 42 KILL", "await stubborn only 42"), signals.calls);
+        assertEquals(List.of("signal peas stubborn TERMINATE", "signal peas stubborn KILL"), processes.calls);
+    }
+
+    @Test
+    void stopWithKillSignalsOnceAndDoesNotWait() {
+        backend.create(spec("killed", Map.of(), List.of()));
+        backend.lookup("killed").stop(true);
+        assertEquals(List.of("signal killed but 42 KILL"), signals.calls);
     }
 
     @Test
