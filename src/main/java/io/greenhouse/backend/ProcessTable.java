@@ -20,6 +20,12 @@ public interface ProcessTable {
      */
     void signalPeas(String handle, ProcessSignal signal);
 
+    /**
+     * Drops finished processes whose exit no client received within the retention (those whose
+     * exit was received go at once); called periodically.
+     */
+    void pruneExpired();
+
     /** Picks up the processes a previous run of the server left in the container. */
     void reload(ProcessTarget target);
 

@@ -83,14 +83,15 @@ public class CellWiring {
 
     @Produces
     @Singleton
-    ProcessTable processes(Settings s, RootfsProvider rootfs, RuncRuntime runtime) {
+    ProcessTable processes(Settings s, RootfsProvider rootfs, RuncRuntime runtime, Clock clock) {
         // Peas get a runtime root of their own beside the containers', so they are never listed as containers.
         Path peasRoot = s.monitorSockets().resolveSibling("peas");
         return new ProcessManager(
                 new MonitorLauncher(s.helpers().resolve("greenhouse-monitor"), s.runtimeBinary(), s.runtimeRoot(),
                         s.processBufferBytes()),
                 s.monitorSockets(), s.processBufferBytes(),
-                new Peas(rootfs, runtime, bundles(s), s.runtimeBinary(), peasRoot));
+                new Peas(rootfs, runtime, bundles(s), s.runtimeBinary(), peasRoot),
+                clock, s.processExitedRetention());
     }
 
     @Produces

@@ -31,6 +31,11 @@ final class FakeProcesses implements ProcessTable {
     }
 
     @Override
+    public void pruneExpired() {
+        calls.add("prune expired");
+    }
+
+    @Override
     public void reload(ProcessTarget target) {
         calls.add("reload " + target.handle());
     }
