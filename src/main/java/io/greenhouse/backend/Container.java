@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A live container as the API sees it. Its metadata is written to the depot on every change, so
@@ -16,6 +15,7 @@ public final class Container {
     private final Path rootfs;
     private final ContainerStore store;
     private final ContainerRuntime runtime;
+    private final ContainerSignals signals;
     private final GraceTimeReaper reaper;
     private final ProcessTable processes;
     private final Duration stopTimeout;
@@ -23,12 +23,13 @@ public final class Container {
     private ContainerRecord record;
 
     Container(ContainerRecord record, Path directory, Path rootfs, ContainerStore store, ContainerRuntime runtime,
-              GraceTimeReaper reaper, ProcessTable processes, Duration stopTimeout, boolean unifiedCgroups) {
+              ContainerSignals signals, GraceTimeReaper reaper, ProcessTable processes, Duration stopTimeout, boolean unifiedCgroups) {
         this.record = record;
         this.directory = directory;
         this.rootfs = rootfs;
         this.store = store;
         this.runtime = runtime;
+        this.signals = signals;
         this.reaper = reaper;
         this.processes = processes;
         this.stopTimeout = stopTimeout;
@@ -87,45 +88,17 @@ public final class Container {
      */
     public void stop(boolean kill) {
         int init = runtime.state(handle()).pid();
-        // Processes run through the API are signalled the way clients signal them (process and
-        // group); anything else they started is caught by the per-pid pass.
-        processes.signalAll(handle(), kill ? ProcessSignal.KILL : ProcessSignal.TERMINATE);
-        signalAllBut(init, kill);
-        if (!kill && !waitForOnly(init, stopTimeout)) {
-            signalAllBut(init, true);
-            waitForOnly(init, Duration.ofSeconds(5));
+        ProcessSignal first = kill ? ProcessSignal.KILL : ProcessSignal.TERMINATE;
+        // Everything in the container's cgroup (nested peas included) is reached there; peas with
+        // limits of their own live in a cgroup beside it, so they are signalled as processes.
+        signals.signalAllBut(handle(), init, first);
+        processes.signalPeas(handle(), first);
+        if (!kill && !signals.awaitOnly(handle(), init, stopTimeout)) {
+            signals.signalAllBut(handle(), init, ProcessSignal.KILL);
+            processes.signalPeas(handle(), ProcessSignal.KILL);
+            signals.awaitOnly(handle(), init, Duration.ofSeconds(5));
         }
         update(record().withStopped(true));
-    }
-
-    private void signalAllBut(int init, boolean kill) {
-        for (int pid : runtime.pids(handle())) {
-            if (pid != init) {
-                ProcessHandle.of(pid).ifPresent(p -> {
-                    if (kill) {
-                        p.destroyForcibly();
-                    } else {
-                        p.destroy();
-                    }
-                });
-            }
-        }
-    }
-
-    private boolean waitForOnly(int init, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (runtime.pids(handle()).stream().allMatch(p -> p == init)) {
-                return true;
-            }
-            try {
-                TimeUnit.MILLISECONDS.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return false;
     }
 
     public Map<String, String> properties() {

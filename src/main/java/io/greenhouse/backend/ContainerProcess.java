@@ -14,6 +14,13 @@ public interface ContainerProcess {
      */
     CompletionStage<Integer> exitStatus();
 
+    /**
+     * A client received the exit status (or the error): the process's record and files may go,
+     * as with Guardian's cleanup-process-dirs-on-wait. Clients attached already still get theirs;
+     * a later Attach finds no such process.
+     */
+    void exitDelivered();
+
     void signal(ProcessSignal signal);
 
     void resize(WindowSize size);

@@ -15,12 +15,6 @@ public interface ContainerRuntime {
      */
     RuntimeState state(String handle);
 
-    /** Sends a signal to every process of the container, init included. */
-    void signalAll(String handle, int signal);
-
-    /** Host pids of every process in the container, init included. */
-    java.util.List<Integer> pids(String handle);
-
     /** Removes the runtime's container (killing what still runs) and its cgroups; absent is fine. */
     void delete(String handle);
 

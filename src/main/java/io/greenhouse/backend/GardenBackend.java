@@ -24,6 +24,7 @@ public final class GardenBackend {
     private final ContainerStore store;
     private final RootfsProvider rootfs;
     private final ContainerRuntime runtime;
+    private final ContainerSignals signals;
     private final ProcessTable processes;
     private final HostCapacity host;
     private final CellSettings settings;
@@ -48,18 +49,19 @@ public final class GardenBackend {
     private volatile boolean ready;
 
     public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
-                         ProcessTable processes, HostCapacity host, CellSettings settings, Clock clock,
-                         MetricsCollector metrics, ContainerEvents events) {
-        this(store, rootfs, runtime, processes, host, settings, clock, metrics, events, StepObserver.NONE);
+                         ContainerSignals signals, ProcessTable processes, HostCapacity host, CellSettings settings,
+                         Clock clock, MetricsCollector metrics, ContainerEvents events) {
+        this(store, rootfs, runtime, signals, processes, host, settings, clock, metrics, events, StepObserver.NONE);
     }
 
     public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
-                         ProcessTable processes, HostCapacity host, CellSettings settings, Clock clock,
-                         MetricsCollector metrics, ContainerEvents events, StepObserver observer) {
+                         ContainerSignals signals, ProcessTable processes, HostCapacity host, CellSettings settings,
+                         Clock clock, MetricsCollector metrics, ContainerEvents events, StepObserver observer) {
         this.events = events;
         this.store = store;
         this.rootfs = rootfs;
         this.runtime = runtime;
+        this.signals = signals;
         this.processes = processes;
         this.host = host;
         this.settings = settings;
@@ -450,7 +452,7 @@ public final class GardenBackend {
     }
 
     private Container newContainer(ContainerRecord record, Path directory) {
-        return new Container(record, directory, rootfs.mountPoint(directory), store, runtime, reaper, processes,
+        return new Container(record, directory, rootfs.mountPoint(directory), store, runtime, signals, reaper, processes,
                 settings.stopTimeout(), settings.unifiedCgroups());
     }
 }

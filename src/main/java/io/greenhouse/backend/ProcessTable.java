@@ -14,8 +14,17 @@ public interface ProcessTable {
     /** Ids of the container's processes that have not exited. */
     List<String> runningIds(String handle);
 
-    /** Signals every process run in the container. */
-    void signalAll(String handle, ProcessSignal signal);
+    /**
+     * Signals the container's running peas. A stop reaches everything in the container's cgroup;
+     * a pea with limits of its own runs in a cgroup beside it, out of that reach.
+     */
+    void signalPeas(String handle, ProcessSignal signal);
+
+    /**
+     * Drops finished processes whose exit no client received within the retention (those whose
+     * exit was received go at once); called periodically.
+     */
+    void pruneExpired();
 
     /** Picks up the processes a previous run of the server left in the container. */
     void reload(ProcessTarget target);

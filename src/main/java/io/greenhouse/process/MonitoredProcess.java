@@ -9,9 +9,12 @@ import io.greenhouse.backend.WindowSize;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,15 +32,25 @@ final class MonitoredProcess implements ContainerProcess {
     private final OutputFanout stdout;
     private final OutputFanout stderr;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private final Clock clock;
+    /** Called once a client received the exit: drops the process (ProcessManager's prune). */
+    private final Consumer<MonitoredProcess> delivered;
     private volatile MonitorLink link;
     private volatile boolean detached;
+    /** When the process ended (its status known, or it was found lost); null while it runs. */
+    private volatile Instant endedAt;
+    /** Guarded by this: the files were removed (by whichever of delivery, expiry, run or destroy came first). */
+    private boolean pruned;
 
-    MonitoredProcess(String handle, String id, Path directory, int bufferBytes) {
+    MonitoredProcess(String handle, String id, Path directory, int bufferBytes, Clock clock,
+                     Consumer<MonitoredProcess> delivered) {
         this.handle = handle;
         this.id = id;
         this.directory = directory;
         this.stdout = new OutputFanout(bufferBytes);
         this.stderr = new OutputFanout(bufferBytes);
+        this.clock = clock;
+        this.delivered = delivered;
     }
 
     /** Serves a live process through its monitor; reading happens on a thread of its own. */
@@ -48,8 +61,16 @@ final class MonitoredProcess implements ContainerProcess {
         reader.start();
     }
 
-    /** A process that had already exited: its saved output tails, then its status. */
-    void exited(byte[] stdoutTail, byte[] stderrTail, int status) {
+    /**
+     * A process that exited while no server was connected: its saved output tails, then its
+     * status; it ended when its monitor wrote the status, which retention counts from.
+     */
+    void exited(byte[] stdoutTail, byte[] stderrTail, int status, Instant at) {
+        endedAt = at;
+        exited(stdoutTail, stderrTail, status);
+    }
+
+    private void exited(byte[] stdoutTail, byte[] stderrTail, int status) {
         try {
             if (stdoutTail.length > 0) {
                 stdout.publish(stdoutTail);
@@ -65,6 +86,7 @@ final class MonitoredProcess implements ContainerProcess {
 
     /** The monitor is gone without a status (the host rebooted, or it was killed). */
     void lost(String why) {
+        ended();
         stdout.end();
         stderr.end();
         exit.completeExceptionally(new GardenException("process " + id + " was lost: " + why));
@@ -112,13 +134,45 @@ final class MonitoredProcess implements ContainerProcess {
     }
 
     private void finish(int status) {
+        ended();
         stdout.end();
         stderr.end();
         exit.complete(status);
     }
 
+    private void ended() {
+        if (endedAt == null) {
+            endedAt = clock.instant();
+        }
+    }
+
     boolean running() {
         return !exit.isDone();
+    }
+
+    /** Ended, and nobody received the exit within the retention: it may go unclaimed. */
+    boolean expired(Instant now, Duration retention) {
+        Instant ended = endedAt;
+        return ended != null && exit.isDone() && !now.isBefore(ended.plus(retention));
+    }
+
+    @Override
+    public void exitDelivered() {
+        if (exit.isDone()) {
+            delivered.accept(this);
+        }
+    }
+
+    /** Runs the removal of the process's files once, however many parties ask; later callers wait for it. */
+    synchronized void prune(Runnable removeFiles) {
+        if (!pruned) {
+            pruned = true;
+            removeFiles.run();
+        }
+    }
+
+    String handle() {
+        return handle;
     }
 
     @Override

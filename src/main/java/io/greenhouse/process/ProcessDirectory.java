@@ -2,7 +2,9 @@ package io.greenhouse.process;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
  * What a process keeps in DEPOT/HANDLE/processes/ID: process.json (written by the server), and,
@@ -25,6 +27,15 @@ final class ProcessDirectory {
         try {
             return Integer.parseInt(Files.readString(dir.resolve(EXIT_STATUS)).strip());
         } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** When the monitor recorded the exit status (the file's time), or null if it did not. */
+    static Instant exitedAt(Path dir) {
+        try {
+            return Files.getLastModifiedTime(dir.resolve(EXIT_STATUS)).toInstant();
+        } catch (IOException e) {
             return null;
         }
     }
@@ -54,6 +65,25 @@ final class ProcessDirectory {
     static boolean validId(String id) {
         return !id.isEmpty() && id.length() <= 200 && !id.equals(".") && !id.equals("..")
                 && id.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '/' && c != '\\');
+    }
+
+    /**
+     * Deletes a finished process's directory, unless something is still mounted on a pea's root
+     * filesystem in it: a walk would go down into the image. True when it is gone.
+     */
+    static boolean remove(Path dir) {
+        Path rootfs = dir.resolve("rootfs");
+        try {
+            if (Files.isDirectory(rootfs, LinkOption.NOFOLLOW_LINKS)
+                    && !Files.getAttribute(rootfs, "unix:dev", LinkOption.NOFOLLOW_LINKS)
+                    .equals(Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS))) {
+                return false;
+            }
+        } catch (IOException e) {
+            // gone while we looked: the walk below finds what is left
+        }
+        deleteRecursively(dir);
+        return !Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
     }
 
     static void deleteRecursively(Path dir) {

@@ -18,7 +18,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -43,20 +45,25 @@ public class ProcessManager implements ProcessTable {
     private final OciJson json = new OciJson();
     /** Runs processes with an image of their own; null in a cell that does not run peas. */
     private final Peas peas;
-    /** Processes by container handle, then by process id. */
+    private final Clock clock;
+    /** How long a finished process whose exit no client received is kept for a later Attach. */
+    private final Duration exitedRetention;
+    /**
+     * Processes by container handle, then by process id: running ones, and finished ones until a
+     * client receives the exit or the retention passes (health checks run every few seconds, so
+     * keeping every finished process would grow without bound).
+     */
     private final Map<String, Map<String, MonitoredProcess>> containers = new ConcurrentHashMap<>();
 
-    public ProcessManager(MonitorLauncher launcher, Path socketsDir, int bufferBytes, OciProcess processSpecs) {
-        this(launcher, socketsDir, bufferBytes, processSpecs, null);
-    }
-
     public ProcessManager(MonitorLauncher launcher, Path socketsDir, int bufferBytes, OciProcess processSpecs,
-                          Peas peas) {
+                          Peas peas, Clock clock, Duration exitedRetention) {
         this.launcher = launcher;
         this.socketsDir = socketsDir;
         this.bufferBytes = bufferBytes;
         this.processSpecs = processSpecs;
         this.peas = peas;
+        this.clock = clock;
+        this.exitedRetention = exitedRetention;
     }
 
     @Override
@@ -70,17 +77,8 @@ public class ProcessManager implements ProcessTable {
             throw new GardenException("processes with their own image, bind mounts or limits are not supported by this cell");
         }
         Map<String, MonitoredProcess> table = containers.computeIfAbsent(target.handle(), h -> new ConcurrentHashMap<>());
-        MonitoredProcess process = new MonitoredProcess(target.handle(), id,
-                ProcessDirectory.root(target.directory()).resolve(id), bufferBytes);
-        MonitoredProcess previous = table.putIfAbsent(id, process);
-        if (previous != null) {
-            if (previous.running()) {
-                throw new GardenException("process ID '" + id + "' already in use");
-            }
-            if (!table.replace(id, previous, process)) {
-                throw new GardenException("process ID '" + id + "' already in use");
-            }
-        }
+        MonitoredProcess process = newProcess(target.handle(), id, ProcessDirectory.root(target.directory()).resolve(id));
+        register(table, process);
         try {
             if (pea) {
                 startPea(target, spec, process);
@@ -101,6 +99,28 @@ public class ProcessManager implements ProcessTable {
             }
             ProcessDirectory.deleteRecursively(process.directory());
             throw e;
+        }
+    }
+
+    private MonitoredProcess newProcess(String handle, String id, Path dir) {
+        return new MonitoredProcess(handle, id, dir, bufferBytes, clock, this::release);
+    }
+
+    /** Takes the id, replacing a finished process of that id once its files (the same directory) are gone. */
+    private void register(Map<String, MonitoredProcess> table, MonitoredProcess process) {
+        String id = process.id();
+        while (true) {
+            MonitoredProcess previous = table.putIfAbsent(id, process);
+            if (previous == null) {
+                return;
+            }
+            if (previous.running()) {
+                throw new GardenException("process ID '" + id + "' already in use");
+            }
+            previous.prune(() -> removeFiles(previous));
+            if (table.replace(id, previous, process)) {
+                return;
+            }
         }
     }
 
@@ -183,7 +203,8 @@ public class ProcessManager implements ProcessTable {
         Integer status = ProcessDirectory.exitStatus(process.directory());
         if (status != null) {
             process.exited(ProcessDirectory.tail(process.directory(), "stdout.tail"),
-                    ProcessDirectory.tail(process.directory(), "stderr.tail"), status);
+                    ProcessDirectory.tail(process.directory(), "stderr.tail"), status,
+                    ProcessDirectory.exitedAt(process.directory()));
         } else {
             process.lost("its monitor is not running");
         }
@@ -192,6 +213,10 @@ public class ProcessManager implements ProcessTable {
     @Override
     public ContainerProcess find(String handle, String processId) {
         MonitoredProcess p = containers.getOrDefault(handle, Map.of()).get(processId);
+        if (p != null && p.expired(clock.instant(), exitedRetention)) {
+            release(p);
+            p = null;
+        }
         if (p == null) {
             throw new ProcessNotFoundException(processId);
         }
@@ -208,9 +233,9 @@ public class ProcessManager implements ProcessTable {
     }
 
     @Override
-    public void signalAll(String handle, ProcessSignal signal) {
+    public void signalPeas(String handle, ProcessSignal signal) {
         containers.getOrDefault(handle, Map.of()).values().stream()
-                .filter(MonitoredProcess::running)
+                .filter(p -> p.running() && Peas.isPea(p.directory()))
                 .forEach(p -> p.signal(signal));
     }
 
@@ -227,7 +252,7 @@ public class ProcessManager implements ProcessTable {
                 if (!ProcessDirectory.validId(id) || !Files.exists(dir.resolve(ProcessDirectory.PROCESS_SPEC))) {
                     continue;
                 }
-                MonitoredProcess process = new MonitoredProcess(target.handle(), id, dir, bufferBytes);
+                MonitoredProcess process = newProcess(target.handle(), id, dir);
                 table.put(id, process);
                 reconnect(target.handle(), process);
             }
@@ -257,6 +282,44 @@ public class ProcessManager implements ProcessTable {
     }
 
     @Override
+    public void pruneExpired() {
+        Instant now = clock.instant();
+        for (Map<String, MonitoredProcess> table : containers.values()) {
+            for (MonitoredProcess p : List.copyOf(table.values())) {
+                if (p.expired(now, exitedRetention)) {
+                    LOG.fine(() -> "nobody claimed the exit of process " + p.id() + " in " + p.handle() + "; dropping it");
+                    release(p);
+                }
+            }
+        }
+    }
+
+    /** A finished process goes: its files first, then its record, so a run of the same id never meets its files. */
+    private void release(MonitoredProcess p) {
+        p.prune(() -> removeFiles(p));
+        Map<String, MonitoredProcess> table = containers.get(p.handle());
+        if (table != null) {
+            table.remove(p.id(), p);
+        }
+    }
+
+    private void removeFiles(MonitoredProcess p) {
+        if (peas != null && Peas.isPea(p.directory())) {
+            // Normally its monitor removed the pea on exit; a lost monitor left it to us.
+            peas.remove(Peas.runtimeId(p.handle(), p.id()), p.directory());
+        }
+        try {
+            Files.deleteIfExists(socket(p.handle(), p.id()));
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "removing monitor socket", e);
+        }
+        if (!ProcessDirectory.remove(p.directory())) {
+            LOG.warning(() -> "could not remove the directory of process " + p.id() + " in " + p.handle()
+                    + " (is a pea's root filesystem still mounted?): " + p.directory());
+        }
+    }
+
+    @Override
     public void forget(String handle) {
         Map<String, MonitoredProcess> table = containers.remove(handle);
         if (table == null) {
@@ -267,15 +330,7 @@ public class ProcessManager implements ProcessTable {
         table.values().forEach(MonitoredProcess::abandon);
         for (MonitoredProcess p : table.values()) {
             p.awaitExit(Duration.ofSeconds(5));
-            if (peas != null && Peas.isPea(p.directory())) {
-                // Normally its monitor removed it on exit; a lost monitor left it to us.
-                peas.remove(Peas.runtimeId(handle, p.id()), p.directory());
-            }
-            try {
-                Files.deleteIfExists(socket(handle, p.id()));
-            } catch (IOException e) {
-                LOG.log(Level.FINE, "removing monitor socket", e);
-            }
+            p.prune(() -> removeFiles(p));
         }
     }
 

@@ -133,30 +133,6 @@ public final class RuncRuntime implements ContainerRuntime {
     }
 
     @Override
-    public void signalAll(String handle, int signal) {
-        HostCommand.Result r = command("kill", "--all", handle, Integer.toString(signal));
-        if (!r.ok() && state(handle).running()) {
-            throw new GardenException("signalling " + handle + ": " + r.message());
-        }
-    }
-
-    @Override
-    public List<Integer> pids(String handle) {
-        HostCommand.Result r = command("ps", "--format", "json", handle);
-        if (!r.ok()) {
-            return List.of();
-        }
-        JsonValue v = Json.createReader(new StringReader(r.stdout())).readValue();
-        List<Integer> pids = new ArrayList<>();
-        if (v instanceof JsonArray a) {
-            for (int i = 0; i < a.size(); i++) {
-                pids.add(a.getInt(i));
-            }
-        }
-        return pids;
-    }
-
-    @Override
     public void delete(String handle) {
         HostCommand.Result r = command("delete", "--force", handle);
         if (!r.ok() && state(handle).status() != RuntimeState.Status.ABSENT) {

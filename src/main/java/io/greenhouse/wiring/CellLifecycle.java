@@ -1,6 +1,7 @@
 package io.greenhouse.wiring;
 
 import io.greenhouse.backend.GardenBackend;
+import io.greenhouse.backend.ProcessTable;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -15,13 +16,14 @@ import java.util.logging.Logger;
 
 /**
  * Reloads the containers of the previous run when the application starts, then reaps containers
- * whose grace time ran out once a second. Stopping the server leaves containers running.
+ * whose grace time ran out, and finished processes nobody claimed, once a second. Stopping the server leaves containers running.
  */
 @ApplicationScoped
 public class CellLifecycle {
     private static final Logger LOG = Logger.getLogger(CellLifecycle.class.getName());
 
     private GardenBackend backend;
+    private ProcessTable processes;
     private ScheduledExecutorService reaper;
     /** When the reaper last finished a round; null until it first has. */
     private volatile java.time.Instant lastReap;
@@ -30,8 +32,9 @@ public class CellLifecycle {
     }
 
     @Inject
-    public CellLifecycle(GardenBackend backend) {
+    public CellLifecycle(GardenBackend backend, ProcessTable processes) {
         this.backend = backend;
+        this.processes = processes;
     }
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
@@ -53,6 +56,11 @@ public class CellLifecycle {
             backend.recheckDoubtful();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "grace-time reaper failed", e);
+        }
+        try {
+            processes.pruneExpired();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "pruning finished processes failed", e);
         }
         lastReap = java.time.Instant.now();
     }

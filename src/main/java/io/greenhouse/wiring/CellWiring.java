@@ -15,6 +15,7 @@ import io.greenhouse.depot.DirectoryStore;
 import io.greenhouse.files.TarHelperFiles;
 import io.greenhouse.files.TarLimits;
 import io.greenhouse.depot.RecordCodec;
+import io.greenhouse.cgroups.CgroupSignals;
 import io.greenhouse.cgroups.CgroupUsageMeter;
 import io.greenhouse.host.LinuxHostCapacity;
 import io.greenhouse.linux.Capabilities;
@@ -89,14 +90,15 @@ public class CellWiring {
 
     @Produces
     @Singleton
-    ProcessTable processes(Settings s, RootfsProvider rootfs, RuncRuntime runtime, CellBundles bundles) {
+    ProcessTable processes(Settings s, RootfsProvider rootfs, RuncRuntime runtime, CellBundles bundles, Clock clock) {
         // Peas get a runtime root of their own beside the containers', so they are never listed as containers.
         Path peasRoot = s.monitorSockets().resolveSibling("peas");
         return new ProcessManager(
                 new MonitorLauncher(s.helpers().resolve("greenhouse-monitor"), s.runtimeBinary(), s.runtimeRoot(),
                         s.processBufferBytes()),
                 s.monitorSockets(), s.processBufferBytes(), new OciProcess(bundles.capabilities()),
-                new Peas(rootfs, runtime, bundles.pea(), s.runtimeBinary(), peasRoot));
+                new Peas(rootfs, runtime, bundles.pea(), s.runtimeBinary(), peasRoot),
+                clock, s.processExitedRetention());
     }
 
     @Produces
@@ -118,7 +120,8 @@ public class CellWiring {
                           ProcessTable processes, HostCapacity host, Settings s, Clock clock,
                           MetricsCollector metricsCollector, LifecycleMetrics events, Config config,
                           Syscalls syscalls) {
-        return new GardenBackend(store, rootfs, runtime, processes, host,
+        return new GardenBackend(store, rootfs, runtime, new CgroupSignals(CGROUP_ROOT, s.cgroupParent()),
+                processes, host,
                 new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout(),
                         s.destroyContainersOnStart(), CgroupUsageMeter.isUnified(CGROUP_ROOT)),
                 clock, metricsCollector, events, faultInjection(config, syscalls));

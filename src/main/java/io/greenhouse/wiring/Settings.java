@@ -24,7 +24,8 @@ public record Settings(
         long streamInMaxBytes,
         long streamInMaxEntries,
         Path monitorSockets,
-        int processBufferBytes) {
+        int processBufferBytes,
+        Duration processExitedRetention) {
 
     public static Settings from(Config config) {
         Path runtimeRoot = Path.of(string(config, "greenhouse.runtime.root", "/run/greenhouse/runc"));
@@ -47,7 +48,8 @@ public record Settings(
                 Long.parseLong(string(config, "greenhouse.files.max-bytes", Long.toString(64L << 30))),
                 Long.parseLong(string(config, "greenhouse.files.max-entries", "1000000")),
                 Path.of(string(config, "greenhouse.process.sockets.dir", sockets.toString())),
-                Integer.parseInt(string(config, "greenhouse.process.buffer.bytes", Integer.toString(1 << 20))));
+                Integer.parseInt(string(config, "greenhouse.process.buffer.bytes", Integer.toString(1 << 20))),
+                duration(string(config, "greenhouse.process.exited-retention", "5m")));
     }
 
     private static String string(Config config, String name, String defaultValue) {

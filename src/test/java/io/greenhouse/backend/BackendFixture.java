@@ -13,6 +13,7 @@ class BackendFixture {
     final RecordingEvents events = new RecordingEvents();
     final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     final FakeProcesses processes = new FakeProcesses();
+    final FakeSignals signals = new FakeSignals();
     final HostCapacity host = new HostCapacity() {
         @Override
         public long memoryBytes() {
@@ -35,7 +36,7 @@ class BackendFixture {
     }
 
     GardenBackend backend(int maxContainers, Duration defaultGraceTime, StepObserver observer) {
-        return new GardenBackend(store, rootfs, runtime, processes, host,
+        return new GardenBackend(store, rootfs, runtime, signals, processes, host,
                 new CellSettings(maxContainers, defaultGraceTime, Duration.ofSeconds(1), false), clock,
                 new MetricsCollector(handle -> new ResourceUsage(Map.of(), 0, 0, 0, 0, 0, 0),
                         (handle, dir) -> DiskUsage.NONE, host, clock),

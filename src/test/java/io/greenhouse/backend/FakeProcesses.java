@@ -26,8 +26,13 @@ final class FakeProcesses implements ProcessTable {
     }
 
     @Override
-    public void signalAll(String handle, ProcessSignal signal) {
-        calls.add("signal " + handle + " " + signal);
+    public void signalPeas(String handle, ProcessSignal signal) {
+        calls.add("signal peas " + handle + " " + signal);
+    }
+
+    @Override
+    public void pruneExpired() {
+        calls.add("prune expired");
     }
 
     @Override

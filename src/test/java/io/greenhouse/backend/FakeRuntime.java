@@ -2,7 +2,6 @@ package io.greenhouse.backend;
 
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,15 +28,6 @@ final class FakeRuntime implements ContainerRuntime {
             return RuntimeState.UNKNOWN;
         }
         return running.containsKey(handle) ? new RuntimeState(RuntimeState.Status.RUNNING, 42) : RuntimeState.ABSENT;
-    }
-
-    @Override
-    public void signalAll(String handle, int signal) {
-    }
-
-    @Override
-    public List<Integer> pids(String handle) {
-        return running.containsKey(handle) ? List.of(42) : List.of();
     }
 
     @Override

@@ -150,7 +150,33 @@ class GardenBackendTest extends BackendFixture {
         backend.create(spec("with-processes", Map.of(), List.of()));
         backend.lookup("with-processes").stop(true);
         backend.destroy("with-processes");
-        assertEquals(List.of("signal with-processes KILL", "forget with-processes"), processes.calls);
+        assertEquals(List.of("signal peas with-processes KILL", "forget with-processes"), processes.calls);
+    }
+
+    @Test
+    void stopTerminatesEverythingButInitThroughTheCgroupAndWaits() {
+        backend.create(spec("stopping", Map.of(), List.of()));
+        backend.lookup("stopping").stop(false);
+        assertEquals(List.of("signal stopping but 42 TERMINATE", "await stopping only 42"), signals.calls);
+        assertEquals(List.of("signal peas stopping TERMINATE"), processes.calls);
+        assertEquals("stopped", backend.lookup("stopping").info().state());
+    }
+
+    @Test
+    void stopKillsWhatOutlivesTheStopTimeout() {
+        backend.create(spec("stubborn", Map.of(), List.of()));
+        signals.ignoreTerm = true;
+        backend.lookup("stubborn").stop(false);
+        assertEquals(List.of("signal stubborn but 42 TERMINATE", "await stubborn only 42",
+                "signal stubborn but 42 KILL", "await stubborn only 42"), signals.calls);
+        assertEquals(List.of("signal peas stubborn TERMINATE", "signal peas stubborn KILL"), processes.calls);
+    }
+
+    @Test
+    void stopWithKillSignalsOnceAndDoesNotWait() {
+        backend.create(spec("killed", Map.of(), List.of()));
+        backend.lookup("killed").stop(true);
+        assertEquals(List.of("signal killed but 42 KILL"), signals.calls);
     }
 
     @Test

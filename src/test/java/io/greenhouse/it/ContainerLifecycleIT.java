@@ -157,6 +157,60 @@ class ContainerLifecycleIT extends CellTestSupport {
     }
 
     @Test
+    void stopReachesTheWholeProcessTreeKillsWhatIgnoresTermAndLeavesInitRunningInAThawedCgroup() throws Exception {
+        String h = cell.client.create("stop-tree");
+        // A tree the API never saw, ignoring SIGTERM (inherited by its children): only the SIGKILL
+        // after the stop timeout ends it.
+        TestCell.run("sh", "-c", "runc --root " + cell.runtimeRoot + " exec -d " + h
+                + " sh -c \"trap '' TERM; sleep 1000 & sleep 1001 & wait\" </dev/null >/dev/null 2>&1");
+        Path cgroup = freezerOrUnified(h);
+        assertTrue(TestCell.eventually(Duration.ofSeconds(10), () -> procs(cgroup).size() == 4),
+                () -> "init, sh and two sleeps: " + procs(cgroup));
+        cell.client.stop(h, false);
+        String init = TestCell.run("cat", cell.depot.resolve(h).resolve("init.pid").toString()).strip();
+        assertEquals(List.of(init), procs(cgroup));
+        assertFalse(frozen(cgroup), "the cgroup is thawed after the stop");
+        assertTrue(TestCell.run("runc", "--root", cell.runtimeRoot.toString(), "state", h).contains("\"running\""));
+        assertEquals("stopped", cell.client.info(h).getString("State"));
+    }
+
+    @Test
+    void stopWithKillEndsEveryProcessButInitAtOnce() throws Exception {
+        String h = cell.client.create("kill-tree");
+        TestCell.run("sh", "-c", "runc --root " + cell.runtimeRoot + " exec -d " + h
+                + " sh -c \"trap '' TERM; sleep 1000 & wait\" </dev/null >/dev/null 2>&1");
+        Path cgroup = freezerOrUnified(h);
+        assertTrue(TestCell.eventually(Duration.ofSeconds(10), () -> procs(cgroup).size() == 3));
+        long started = System.nanoTime();
+        cell.client.stop(h, true);
+        assertEquals(1, procs(cgroup).size(), () -> "only init: " + procs(cgroup));
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(9)) < 0,
+                "a kill does not wait for the stop timeout");
+        assertFalse(frozen(cgroup));
+    }
+
+    /** The container's cgroup where stop freezes it: the v1 freezer's copy, or the unified one. */
+    private Path freezerOrUnified(String handle) {
+        Path v1 = Path.of("/sys/fs/cgroup/freezer", cell.cgroupParent, handle);
+        return Files.isDirectory(v1.getParent().getParent()) ? v1 : Path.of("/sys/fs/cgroup", cell.cgroupParent, handle);
+    }
+
+    private static List<String> procs(Path cgroup) {
+        try {
+            return Files.readAllLines(cgroup.resolve("cgroup.procs")).stream().map(String::strip)
+                    .filter(s -> !s.isEmpty()).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static boolean frozen(Path cgroup) throws java.io.IOException {
+        Path v1 = cgroup.resolve("freezer.state");
+        return Files.exists(v1) ? !Files.readString(v1).strip().equals("THAWED")
+                : !Files.readString(cgroup.resolve("cgroup.freeze")).strip().equals("0");
+    }
+
+    @Test
     void graceTimeReapsAnIdleContainer() {
         String h = cell.client.create(Json.createObjectBuilder().add("handle", "reap-me")
                 .add("grace_time", Duration.ofSeconds(2).toNanos()).build());

@@ -138,6 +138,22 @@ class PeaIT extends CellTestSupport {
         assertEquals(List.of(), nestedCgroups("tidy"));
         List<String> mounts = cell.leftovers().stream().filter(l -> l.startsWith("mount ") && l.contains("/processes/")).toList();
         assertEquals(List.of(), mounts, "the pea's root filesystem is unmounted");
+        Path dir = cell.depot.resolve("tidy/processes/the-pea");
+        assertTrue(TestCell.eventually(WAIT, () -> !java.nio.file.Files.exists(dir)),
+                "its exit was received: the pea's directory (bundle, overlay) is gone");
+    }
+
+    @Test
+    void stopEndsPeasNestedInTheContainersCgroupAndThoseWithLimitsOfTheirOwn() {
+        cell.client.create("stop-peas");
+        GardenProcess nested = cell.client.run("stop-peas", pea("exec sleep 1000").build(), ProcessStreams.none());
+        GardenProcess beside = cell.client.run("stop-peas", pea("exec sleep 1001")
+                .add("limits", Json.createObjectBuilder().add("memory_limits",
+                        Json.createObjectBuilder().add("limit_in_bytes", 64L << 20))).build(), ProcessStreams.none());
+        cell.client.stop("stop-peas", true);
+        assertEquals(137, nested.await(WAIT));
+        assertEquals(137, beside.await(WAIT));
+        assertEquals("stopped", cell.client.info("stop-peas").getString("State"));
     }
 
     @Test

@@ -9,6 +9,8 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -249,8 +251,45 @@ class ProcessIT extends CellTestSupport {
         assertEquals(5, also.await(WAIT));
         assertEquals("two\n", second.stdoutText());
         assertEquals("two\n", third.stdoutText());
-        // An exited process still reports its status to a late attach.
-        assertEquals(5, cell.client.attach("attach", "attached", ProcessStreams.collecting()).await(WAIT));
+        // Once a client has received its exit, the process is gone (Guardian's cleanup-process-dirs-on-wait).
+        assertTrue(TestCell.eventually(WAIT, () -> !Files.exists(processDir("attach", "attached"))));
+        GardenClientException e = assertThrows(GardenClientException.class,
+                () -> cell.client.attach("attach", "attached", ProcessStreams.none()));
+        assertEquals("ProcessNotFoundError", e.type());
+    }
+
+    private Path processDir(String handle, String id) {
+        return cell.depot.resolve(handle).resolve("processes").resolve(id);
+    }
+
+    @Test
+    void processesWhoseExitAClientReceivedLeaveNothingInTheDepot() {
+        cell.client.create("pruned");
+        for (int i = 0; i < 30; i++) {
+            assertEquals(0, cell.client.run("pruned", Json.createObjectBuilder().add("path", "true").build(),
+                    ProcessStreams.collecting()).await(WAIT));
+        }
+        Path processes = cell.depot.resolve("pruned").resolve("processes");
+        assertTrue(TestCell.eventually(WAIT, () -> io.greenhouse.testsupport.HostTraces.children(processes).isEmpty()),
+                () -> "left behind: " + io.greenhouse.testsupport.HostTraces.children(processes));
+        assertEquals(List.of(), ids("pruned"));
+    }
+
+    @Test
+    void anExitNobodyReceivedIsKeptForALaterAttachWhichThenTakesIt() {
+        cell.client.create("unclaimed");
+        // The client goes away before the process ends: nobody receives its exit.
+        cell.client.run("unclaimed", sh("while [ ! -e /tmp/go ]; do sleep 0.1; done; echo late; exit 6")
+                .add("id", "later").build(), ProcessStreams.none()).close();
+        Path dir = processDir("unclaimed", "later");
+        TestCell.run("touch", cell.depot.resolve("unclaimed/rootfs/tmp/go").toString());
+        assertTrue(TestCell.eventually(WAIT, () -> Files.exists(dir.resolve("exit-status"))));
+        TestCell.sleep(Duration.ofSeconds(2));
+        assertTrue(Files.isDirectory(dir), "kept for the retention (minutes), past a few reaper rounds");
+        ProcessStreams io = ProcessStreams.collecting();
+        assertEquals(6, cell.client.attach("unclaimed", "later", io).await(WAIT));
+        assertEquals("late\n", io.stdoutText());
+        assertTrue(TestCell.eventually(WAIT, () -> !Files.exists(dir)));
     }
 
     @Test

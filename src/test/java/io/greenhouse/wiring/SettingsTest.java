@@ -44,6 +44,7 @@ class SettingsTest {
         assertEquals(Duration.ZERO, s.defaultGraceTime());
         assertEquals(Duration.ofSeconds(10), s.stopTimeout());
         assertEquals(false, s.destroyContainersOnStart());
+        assertEquals(Duration.ofMinutes(5), s.processExitedRetention());
     }
 
     @Test
@@ -55,6 +56,7 @@ class SettingsTest {
                 "greenhouse.grace-time.default", "5m",
                 "greenhouse.stop.timeout", "250ms",
                 "greenhouse.containers.destroy-on-start", "true",
+                "greenhouse.process.exited-retention", "90s",
                 "greenhouse.cgroup.parent", " ")));
         assertEquals(Path.of("/srv/depot"), s.depot());
         assertEquals("crun", s.runtimeBinary());
@@ -63,5 +65,6 @@ class SettingsTest {
         assertEquals(Duration.ofMillis(250), s.stopTimeout());
         assertEquals("greenhouse", s.cgroupParent());
         assertEquals(true, s.destroyContainersOnStart());
+        assertEquals(Duration.ofSeconds(90), s.processExitedRetention());
     }
 }

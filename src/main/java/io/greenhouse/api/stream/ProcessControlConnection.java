@@ -44,15 +44,20 @@ public class ProcessControlConnection extends UpgradedConnection {
             return;
         }
         process.exitStatus().whenComplete((status, failure) -> {
+            boolean delivered;
             if (failure == null) {
-                send(Json.createObjectBuilder().add("process_id", process.id()).add("exit_status", status));
+                delivered = send(Json.createObjectBuilder().add("process_id", process.id()).add("exit_status", status));
             } else {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
-                send(Json.createObjectBuilder().add("process_id", process.id())
+                delivered = send(Json.createObjectBuilder().add("process_id", process.id())
                         .add("error", String.valueOf(cause.getMessage())));
             }
             close();
+            if (delivered) {
+                // A client has the status now: the process need not be kept for another.
+                process.exitDelivered();
+            }
         });
     }
 
