@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,23 +31,32 @@ final class MonitoredProcess implements ContainerProcess {
     private final OutputFanout stdout;
     private final OutputFanout stderr;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private final Executor pump;
     private volatile MonitorLink link;
     private volatile boolean detached;
 
-    MonitoredProcess(String handle, String id, Path directory, int bufferBytes) {
+    MonitoredProcess(String handle, String id, Path directory, int bufferBytes, Executor pump) {
         this.handle = handle;
+        this.pump = pump;
         this.id = id;
         this.directory = directory;
         this.stdout = new OutputFanout(bufferBytes);
         this.stderr = new OutputFanout(bufferBytes);
     }
 
-    /** Serves a live process through its monitor; reading happens on a thread of its own. */
+    /**
+     * Serves a live process through its monitor; reading happens on a thread of the pump executor
+     * for as long as the process lives. Refused only while the cell shuts down: the monitor keeps
+     * the process and its output for the next server.
+     */
     void connect(MonitorLink connected) {
         this.link = connected;
-        Thread reader = new Thread(this::pump, "greenhouse-process-" + handle + "-" + id);
-        reader.setDaemon(true);
-        reader.start();
+        try {
+            pump.execute(this::pump);
+        } catch (RejectedExecutionException e) {
+            detach();
+            throw new GardenException("the cell is shutting down");
+        }
     }
 
     /** A process that had already exited: its saved output tails, then its status. */

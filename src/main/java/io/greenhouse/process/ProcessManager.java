@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -39,18 +40,21 @@ public class ProcessManager implements ProcessTable {
     private final int bufferBytes;
     /** Runs processes with an image of their own; null in a cell that does not run peas. */
     private final Peas peas;
+    /** Where each live process's output pump runs (the cell's threads; any executor in tests). */
+    private final Executor pumps;
     /** Processes by container handle, then by process id. */
     private final Map<String, Map<String, MonitoredProcess>> containers = new ConcurrentHashMap<>();
 
-    public ProcessManager(MonitorLauncher launcher, Path socketsDir, int bufferBytes) {
-        this(launcher, socketsDir, bufferBytes, null);
+    public ProcessManager(MonitorLauncher launcher, Path socketsDir, int bufferBytes, Executor pumps) {
+        this(launcher, socketsDir, bufferBytes, null, pumps);
     }
 
-    public ProcessManager(MonitorLauncher launcher, Path socketsDir, int bufferBytes, Peas peas) {
+    public ProcessManager(MonitorLauncher launcher, Path socketsDir, int bufferBytes, Peas peas, Executor pumps) {
         this.launcher = launcher;
         this.socketsDir = socketsDir;
         this.bufferBytes = bufferBytes;
         this.peas = peas;
+        this.pumps = pumps;
     }
 
     @Override
@@ -65,7 +69,7 @@ public class ProcessManager implements ProcessTable {
         }
         Map<String, MonitoredProcess> table = containers.computeIfAbsent(target.handle(), h -> new ConcurrentHashMap<>());
         MonitoredProcess process = new MonitoredProcess(target.handle(), id,
-                ProcessDirectory.root(target.directory()).resolve(id), bufferBytes);
+                ProcessDirectory.root(target.directory()).resolve(id), bufferBytes, pumps);
         MonitoredProcess previous = table.putIfAbsent(id, process);
         if (previous != null) {
             if (previous.running()) {
@@ -226,7 +230,7 @@ public class ProcessManager implements ProcessTable {
                 if (!ProcessDirectory.validId(id) || !Files.exists(dir.resolve(ProcessDirectory.PROCESS_SPEC))) {
                     continue;
                 }
-                MonitoredProcess process = new MonitoredProcess(target.handle(), id, dir, bufferBytes);
+                MonitoredProcess process = new MonitoredProcess(target.handle(), id, dir, bufferBytes, pumps);
                 table.put(id, process);
                 reconnect(target.handle(), process);
             }
