@@ -111,8 +111,7 @@ public class CellWiring {
     @Produces
     @Singleton
     ProcessTable processes(Settings s, RootfsProvider rootfs, RuncRuntime runtime, CellThreads threads) {
-        // Peas get a runtime root of their own beside the containers', so they are never listed as containers.
-        Path peasRoot = s.monitorSockets().resolveSibling("peas");
+        Path peasRoot = s.peasRuntimeRoot();
         return new ProcessManager(
                 new MonitorLauncher(s.helpers().resolve("greenhouse-monitor"), s.runtimeBinary(), s.runtimeRoot(),
                         s.processBufferBytes()),

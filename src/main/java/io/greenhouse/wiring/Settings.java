@@ -50,6 +50,11 @@ public record Settings(
                 Integer.parseInt(string(config, "greenhouse.process.buffer.bytes", Integer.toString(1 << 20))));
     }
 
+    /** Peas' runtime root, beside the monitors' sockets: apart from the containers', so they are never listed as ones. */
+    public Path peasRuntimeRoot() {
+        return monitorSockets.resolveSibling("peas");
+    }
+
     private static String string(Config config, String name, String defaultValue) {
         return config.getOptionalValue(name, String.class).filter(s -> !s.isBlank()).orElse(defaultValue);
     }

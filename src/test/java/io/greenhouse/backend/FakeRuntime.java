@@ -6,9 +6,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** An OCI runtime that records the plans it was given; can be told to fail to start. */
+/**
+ * An OCI runtime that records the plans it was given; can be told to fail to start. Like runC, a
+ * container whose processes are killed (SIGTERM ends the init too) stays, stopped, until deleted.
+ * Keeps ContainerRuntimeContract (FakeRuntimeTest).
+ */
 final class FakeRuntime implements ContainerRuntime {
+    private static final int PID = 42;
+
+    /** Every container the runtime holds, running or stopped, by handle. */
     final Map<String, ContainerPlan> running = new HashMap<>();
+    final Set<String> stopped = new HashSet<>();
     final Set<String> deleted = new HashSet<>();
     RuntimeException startFailure;
 
@@ -18,25 +26,34 @@ final class FakeRuntime implements ContainerRuntime {
             throw startFailure;
         }
         running.put(plan.handle(), plan);
+        stopped.remove(plan.handle());
     }
 
     @Override
     public RuntimeState state(String handle) {
-        return running.containsKey(handle) ? new RuntimeState(RuntimeState.Status.RUNNING, 42) : RuntimeState.ABSENT;
+        if (!running.containsKey(handle)) {
+            return RuntimeState.ABSENT;
+        }
+        return stopped.contains(handle) ? new RuntimeState(RuntimeState.Status.STOPPED, 0)
+                : new RuntimeState(RuntimeState.Status.RUNNING, PID);
     }
 
     @Override
     public void signalAll(String handle, int signal) {
+        if (running.containsKey(handle) && (signal == 9 || signal == 15)) {
+            stopped.add(handle);
+        }
     }
 
     @Override
     public List<Integer> pids(String handle) {
-        return running.containsKey(handle) ? List.of(42) : List.of();
+        return state(handle).running() ? List.of(PID) : List.of();
     }
 
     @Override
     public void delete(String handle) {
         running.remove(handle);
+        stopped.remove(handle);
         deleted.add(handle);
     }
 
