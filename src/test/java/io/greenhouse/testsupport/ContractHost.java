@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -90,15 +89,24 @@ public final class ContractHost {
         return new HostTraces(work, cell.runtimeBinary(), runtimeRoot, cgroupParent);
     }
 
-    /** Removes the bundles (call once the runtime deleted its containers) and the empty cgroup parents. */
+    /**
+     * Removes the bundles (call once the runtime deleted its containers), the empty cgroup parents
+     * in every hierarchy and the runtime root and sockets directory once empty.
+     */
     public void removeBundles() {
         deleteTree(work);
-        for (String controller : List.of("memory", "pids", "cpu", "cpu,cpuacct", "unified", "")) {
-            try {
-                Files.deleteIfExists(CGROUPS.resolve(controller).resolve(cgroupParent));
-            } catch (IOException e) {
-                // not empty or not there: the leak check reports what is left
-            }
+        for (Path parent : HostTraces.cgroupDirectories(cgroupParent)) {
+            deleteIfEmpty(parent);
+        }
+        deleteIfEmpty(runtimeRoot);
+        deleteIfEmpty(monitorSockets);
+    }
+
+    private static void deleteIfEmpty(Path dir) {
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // not empty (or busy): the leak check reports what is in it
         }
     }
 
