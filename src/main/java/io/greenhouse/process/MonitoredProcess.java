@@ -7,6 +7,7 @@ import io.greenhouse.backend.ProcessSignal;
 import io.greenhouse.backend.WindowSize;
 
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,11 +98,18 @@ final class MonitoredProcess implements ContainerProcess {
                 }
             }
             connectionEnded(null);
+        } catch (ClosedByInterruptException e) {
+            // The cell is stopping its threads (Liberty interrupts managed threads as the
+            // application stops, maybe before CellLifecycle detaches): the process lives on under
+            // its monitor for the next server, so this is a detach, not a lost process.
+            detach();
+            Thread.currentThread().interrupt();
         } catch (ClosedChannelException e) {
             connectionEnded(null);
         } catch (IOException e) {
             connectionEnded(e);
         } catch (InterruptedException e) {
+            detach();
             Thread.currentThread().interrupt();
         } finally {
             l.close();
