@@ -62,6 +62,7 @@ class ProcessManagerIT extends ProcessTableContract {
         assertEquals(List.of(), HostTraces.children(host.monitorSockets()), "monitor sockets left");
         host.removeBundles();
         assertEquals(List.of(), host.traces().leftovers());
+        host.removeEmptyStateDirectories();
         pumps.shutdown();
         try {
             assertTrue(pumps.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS), "every output pump ended");

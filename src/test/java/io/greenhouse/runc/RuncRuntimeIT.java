@@ -43,5 +43,6 @@ class RuncRuntimeIT extends ContainerRuntimeContract {
     protected void assertNothingLeft() {
         host.removeBundles();
         assertEquals(List.of(), host.traces().leftovers());
+        host.removeEmptyStateDirectories();
     }
 }

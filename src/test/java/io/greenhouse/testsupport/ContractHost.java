@@ -89,12 +89,16 @@ public final class ContractHost {
         return new HostTraces(work, cell.runtimeBinary(), runtimeRoot, cgroupParent);
     }
 
-    /**
-     * Removes the bundles (call once the runtime deleted its containers), the empty cgroup parents
-     * in every hierarchy and the runtime root and sockets directory once empty.
-     */
+    /** Removes the bundles (call once the runtime deleted its containers). */
     public void removeBundles() {
         deleteTree(work);
+    }
+
+    /**
+     * After the leak check (whose runtime listing makes the runtime root again): the empty cgroup
+     * parents in every hierarchy, the runtime root and the sockets directory.
+     */
+    public void removeEmptyStateDirectories() {
         for (Path parent : HostTraces.cgroupDirectories(cgroupParent)) {
             deleteIfEmpty(parent);
         }
