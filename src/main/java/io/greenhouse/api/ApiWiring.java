@@ -1,21 +1,15 @@
 package io.greenhouse.api;
 
-import io.greenhouse.api.stream.StreamRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+/** The API's own beans; the stream registry, which needs the cell's threads, comes from CellWiring. */
 @ApplicationScoped
 public class ApiWiring {
     @Produces
     @Singleton
     JsonBodies jsonBodies() {
         return new JsonBodies();
-    }
-
-    @Produces
-    @Singleton
-    StreamRegistry streamRegistry() {
-        return new StreamRegistry();
     }
 }

@@ -17,6 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -42,22 +45,25 @@ public final class TarHelperFiles implements ContainerFiles {
     private final Path busybox;
     private final TarLimits limits;
     private final Duration finishTimeout;
+    private final Executor drains;
 
     /**
      * @param finishTimeout how long tar may take to finish once the whole stream has been handed
      *                      to it, before it is killed
+     * @param drains        where the helper's message pipe is read while the tar streams
      */
-    public TarHelperFiles(Path helper, Path busybox, TarLimits limits, Duration finishTimeout) {
+    public TarHelperFiles(Path helper, Path busybox, TarLimits limits, Duration finishTimeout, Executor drains) {
         this.helper = helper;
         this.busybox = busybox;
         this.limits = limits;
         this.finishTimeout = finishTimeout;
+        this.drains = drains;
     }
 
     @Override
     public void streamIn(Target target, String destination, String user, InputStream tar) {
         Process process = start("in", target, user, destination);
-        ProcessOutput output = ProcessOutput.collect(process.getInputStream());
+        ProcessOutput output = collect(process, process.getInputStream());
         try (OutputStream toTar = new BufferedOutputStream(process.getOutputStream(), PIPE_BUFFER)) {
             new TarSanitizer(limits, target.privileged()).copy(tar, toTar);
         } catch (HostileTarException e) {
@@ -80,7 +86,7 @@ public final class TarHelperFiles implements ContainerFiles {
     @Override
     public InputStream streamOut(Target target, String source, String user) {
         Process process = start("out", target, user, source);
-        ProcessOutput errors = ProcessOutput.collect(process.getErrorStream());
+        ProcessOutput errors = collect(process, process.getErrorStream());
         PushbackInputStream tar = new PushbackInputStream(process.getInputStream(), 1);
         try {
             // Everything that can fail before tar writes (user, path, permission) fails before its
@@ -165,38 +171,47 @@ public final class TarHelperFiles implements ContainerFiles {
         }
     }
 
-    /** Drains a pipe of the helper on a thread of its own, keeping the first bytes as its message. */
+    private ProcessOutput collect(Process process, InputStream in) {
+        ProcessOutput output = new ProcessOutput(in);
+        try {
+            drains.execute(output::drain);
+        } catch (RejectedExecutionException e) {
+            kill(process);
+            throw new GardenException("the cell is shutting down");
+        }
+        return output;
+    }
+
+    /** Drains a pipe of the helper on a thread of the drain executor, keeping the first bytes as its message. */
     private static final class ProcessOutput {
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        private final Thread reader;
+        private final InputStream in;
+        private final CountDownLatch drained = new CountDownLatch(1);
 
         private ProcessOutput(InputStream in) {
-            reader = new Thread(() -> {
-                byte[] buffer = new byte[4096];
-                try (in) {
-                    int n;
-                    while ((n = in.read(buffer)) != -1) {
-                        synchronized (kept) {
-                            kept.write(buffer, 0, Math.max(0, Math.min(n, MAX_MESSAGE - kept.size())));
-                        }
-                    }
-                } catch (IOException e) {
-                    // the helper is gone; what it said so far is kept
-                }
-            }, "greenhouse-tar-output");
-            reader.setDaemon(true);
+            this.in = in;
         }
 
-        static ProcessOutput collect(InputStream in) {
-            ProcessOutput output = new ProcessOutput(in);
-            output.reader.start();
-            return output;
+        void drain() {
+            byte[] buffer = new byte[4096];
+            try (in) {
+                int n;
+                while ((n = in.read(buffer)) != -1) {
+                    synchronized (kept) {
+                        kept.write(buffer, 0, Math.max(0, Math.min(n, MAX_MESSAGE - kept.size())));
+                    }
+                }
+            } catch (IOException e) {
+                // the helper is gone; what it said so far is kept
+            } finally {
+                drained.countDown();
+            }
         }
 
         /** What the helper wrote, once it has closed the pipe (waits a little for that). */
         String text() {
             try {
-                reader.join(2000);
+                drained.await(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -1,6 +1,5 @@
 package io.greenhouse.health;
 
-import io.greenhouse.wiring.Settings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -14,13 +13,13 @@ import java.nio.file.Path;
 @Readiness
 @ApplicationScoped
 public class DefaultRootfsCheck implements HealthCheck {
-    private Settings settings;
+    private HealthSettings settings;
 
     protected DefaultRootfsCheck() {
     }
 
     @Inject
-    public DefaultRootfsCheck(Settings settings) {
+    public DefaultRootfsCheck(HealthSettings settings) {
         this.settings = settings;
     }
 

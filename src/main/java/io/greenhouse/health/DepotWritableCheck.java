@@ -1,6 +1,5 @@
 package io.greenhouse.health;
 
-import io.greenhouse.wiring.Settings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -18,13 +17,13 @@ import java.nio.file.Path;
 @Readiness
 @ApplicationScoped
 public class DepotWritableCheck implements HealthCheck {
-    private Settings settings;
+    private HealthSettings settings;
 
     protected DepotWritableCheck() {
     }
 
     @Inject
-    public DepotWritableCheck(Settings settings) {
+    public DepotWritableCheck(HealthSettings settings) {
         this.settings = settings;
     }
 

@@ -1,6 +1,5 @@
 package io.greenhouse.health;
 
-import io.greenhouse.wiring.CellLifecycle;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -22,26 +21,26 @@ import java.util.Optional;
 public class ReaperLivenessCheck implements HealthCheck {
     static final Duration STALE_AFTER = Duration.ofSeconds(30);
 
-    private CellLifecycle lifecycle;
+    private ReaperHeartbeat reaper;
     private Clock clock;
 
     protected ReaperLivenessCheck() {
     }
 
     @Inject
-    public ReaperLivenessCheck(CellLifecycle lifecycle) {
-        this(lifecycle, Clock.systemUTC());
+    public ReaperLivenessCheck(ReaperHeartbeat reaper) {
+        this(reaper, Clock.systemUTC());
     }
 
-    ReaperLivenessCheck(CellLifecycle lifecycle, Clock clock) {
-        this.lifecycle = lifecycle;
+    ReaperLivenessCheck(ReaperHeartbeat reaper, Clock clock) {
+        this.reaper = reaper;
         this.clock = clock;
     }
 
     @Override
     public HealthCheckResponse call() {
         Runtime jvm = Runtime.getRuntime();
-        long ago = millisSinceLastRound(lifecycle.lastReap(), clock.instant());
+        long ago = millisSinceLastRound(reaper.lastRound(), clock.instant());
         return HealthCheckResponse.named("grace-time-reaper")
                 .withData("lastRoundMillisAgo", ago)
                 .withData("heapUsedBytes", jvm.totalMemory() - jvm.freeMemory())

@@ -1,7 +1,6 @@
 package io.greenhouse.health;
 
 import io.greenhouse.linux.HostCommand;
-import io.greenhouse.wiring.Settings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -17,13 +16,13 @@ import java.util.List;
 public class RuntimeBinaryCheck implements HealthCheck {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private Settings settings;
+    private HealthSettings settings;
 
     protected RuntimeBinaryCheck() {
     }
 
     @Inject
-    public RuntimeBinaryCheck(Settings settings) {
+    public RuntimeBinaryCheck(HealthSettings settings) {
         this.settings = settings;
     }
 

@@ -7,6 +7,7 @@ import io.greenhouse.backend.ProcessSignal;
 import io.greenhouse.backend.WindowSize;
 
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,6 +16,8 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,6 +38,7 @@ final class MonitoredProcess implements ContainerProcess {
     private final Clock clock;
     /** Called once a client received the exit: drops the process (ProcessManager's prune). */
     private final Consumer<MonitoredProcess> delivered;
+    private final Executor pump;
     private volatile MonitorLink link;
     private volatile boolean detached;
     /** When the process ended (its status known, or it was found lost); null while it runs. */
@@ -43,8 +47,9 @@ final class MonitoredProcess implements ContainerProcess {
     private boolean pruned;
 
     MonitoredProcess(String handle, String id, Path directory, int bufferBytes, Clock clock,
-                     Consumer<MonitoredProcess> delivered) {
+                     Consumer<MonitoredProcess> delivered, Executor pump) {
         this.handle = handle;
+        this.pump = pump;
         this.id = id;
         this.directory = directory;
         this.stdout = new OutputFanout(bufferBytes);
@@ -53,12 +58,19 @@ final class MonitoredProcess implements ContainerProcess {
         this.delivered = delivered;
     }
 
-    /** Serves a live process through its monitor; reading happens on a thread of its own. */
+    /**
+     * Serves a live process through its monitor; reading happens on a thread of the pump executor
+     * for as long as the process lives. Refused only while the cell shuts down: the monitor keeps
+     * the process and its output for the next server.
+     */
     void connect(MonitorLink connected) {
         this.link = connected;
-        Thread reader = new Thread(this::pump, "greenhouse-process-" + handle + "-" + id);
-        reader.setDaemon(true);
-        reader.start();
+        try {
+            pump.execute(this::pump);
+        } catch (RejectedExecutionException e) {
+            detach();
+            throw new GardenException("the cell is shutting down");
+        }
     }
 
     /**
@@ -108,11 +120,18 @@ final class MonitoredProcess implements ContainerProcess {
                 }
             }
             connectionEnded(null);
+        } catch (ClosedByInterruptException e) {
+            // The cell is stopping its threads (Liberty interrupts managed threads as the
+            // application stops, maybe before CellLifecycle detaches): the process lives on under
+            // its monitor for the next server, so this is a detach, not a lost process.
+            detach();
+            Thread.currentThread().interrupt();
         } catch (ClosedChannelException e) {
             connectionEnded(null);
         } catch (IOException e) {
             connectionEnded(e);
         } catch (InterruptedException e) {
+            detach();
             Thread.currentThread().interrupt();
         } finally {
             l.close();

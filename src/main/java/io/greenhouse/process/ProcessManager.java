@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -45,6 +46,8 @@ public class ProcessManager implements ProcessTable {
     private final OciJson json = new OciJson();
     /** Runs processes with an image of their own; null in a cell that does not run peas. */
     private final Peas peas;
+    /** Where each live process's output pump runs (the cell's threads; any executor in tests). */
+    private final Executor pumps;
     private final Clock clock;
     /** How long a finished process whose exit no client received is kept for a later Attach. */
     private final Duration exitedRetention;
@@ -56,7 +59,7 @@ public class ProcessManager implements ProcessTable {
     private final Map<String, Map<String, MonitoredProcess>> containers = new ConcurrentHashMap<>();
 
     public ProcessManager(MonitorLauncher launcher, Path socketsDir, int bufferBytes, OciProcess processSpecs,
-                          Peas peas, Clock clock, Duration exitedRetention) {
+                          Peas peas, Clock clock, Duration exitedRetention, Executor pumps) {
         this.launcher = launcher;
         this.socketsDir = socketsDir;
         this.bufferBytes = bufferBytes;
@@ -64,6 +67,7 @@ public class ProcessManager implements ProcessTable {
         this.peas = peas;
         this.clock = clock;
         this.exitedRetention = exitedRetention;
+        this.pumps = pumps;
     }
 
     @Override
@@ -103,7 +107,7 @@ public class ProcessManager implements ProcessTable {
     }
 
     private MonitoredProcess newProcess(String handle, String id, Path dir) {
-        return new MonitoredProcess(handle, id, dir, bufferBytes, clock, this::release);
+        return new MonitoredProcess(handle, id, dir, bufferBytes, clock, this::release, pumps);
     }
 
     /** Takes the id, replacing a finished process of that id once its files (the same directory) are gone. */

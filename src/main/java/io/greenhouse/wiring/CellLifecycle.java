@@ -2,39 +2,50 @@ package io.greenhouse.wiring;
 
 import io.greenhouse.backend.GardenBackend;
 import io.greenhouse.backend.ProcessTable;
+import io.greenhouse.health.ReaperHeartbeat;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import java.util.concurrent.Executors;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Reloads the containers of the previous run when the application starts, then reaps containers
- * whose grace time ran out, and finished processes nobody claimed, once a second. Stopping the server leaves containers running.
+ * whose grace time ran out, and finished processes nobody claimed, once a second, on the cell's
+ * scheduler. Stopping the server leaves containers running.
  */
 @ApplicationScoped
-public class CellLifecycle {
+public class CellLifecycle implements ReaperHeartbeat {
     private static final Logger LOG = Logger.getLogger(CellLifecycle.class.getName());
 
     private GardenBackend backend;
     private ProcessTable processes;
-    private ScheduledExecutorService reaper;
+    private ScheduledExecutorService scheduler;
+    private ScheduledFuture<?> reaper;
     /** When the reaper last finished a round; null until it first has. */
-    private volatile java.time.Instant lastReap;
+    private volatile Instant lastReap;
 
     protected CellLifecycle() {
     }
 
     @Inject
-    public CellLifecycle(GardenBackend backend, ProcessTable processes) {
+    public CellLifecycle(GardenBackend backend, ProcessTable processes, CellThreads threads) {
+        this(backend, processes, threads.scheduler());
+    }
+
+    /** With any scheduler, for tests. */
+    CellLifecycle(GardenBackend backend, ProcessTable processes, ScheduledExecutorService scheduler) {
         this.backend = backend;
         this.processes = processes;
+        this.scheduler = scheduler;
     }
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
@@ -42,12 +53,7 @@ public class CellLifecycle {
         backend.reload();
         LOG.info(() -> String.format("greenhouse ready: %d containers reloaded in %d ms",
                 backend.handles(java.util.Map.of()).size(), (System.nanoTime() - started) / 1_000_000));
-        reaper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "greenhouse-grace-time-reaper");
-            t.setDaemon(true);
-            return t;
-        });
-        reaper.scheduleWithFixedDelay(this::reap, 1, 1, TimeUnit.SECONDS);
+        reaper = scheduler.scheduleWithFixedDelay(this::reap, 1, 1, TimeUnit.SECONDS);
     }
 
     private void reap() {
@@ -62,20 +68,21 @@ public class CellLifecycle {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "pruning finished processes failed", e);
         }
-        lastReap = java.time.Instant.now();
+        lastReap = Instant.now();
     }
 
-    /** The reaper's heartbeat, for the liveness check: empty before its first round. */
-    public java.util.Optional<java.time.Instant> lastReap() {
-        return java.util.Optional.ofNullable(lastReap);
+    @Override
+    public Optional<Instant> lastRound() {
+        return Optional.ofNullable(lastReap);
     }
 
     @PreDestroy
     void onStop() {
         // Processes keep running under their monitors; the next server reattaches to them.
         backend.detachAll();
+        // Cancelled, not shut down: the scheduler is the server's (a managed one refuses shutdown).
         if (reaper != null) {
-            reaper.shutdownNow();
+            reaper.cancel(false);
         }
     }
 }

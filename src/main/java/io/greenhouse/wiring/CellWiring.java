@@ -1,5 +1,6 @@
 package io.greenhouse.wiring;
 
+import io.greenhouse.api.stream.StreamRegistry;
 import io.greenhouse.backend.CellSettings;
 import io.greenhouse.backend.ContainerRuntime;
 import io.greenhouse.backend.ContainerStore;
@@ -14,6 +15,7 @@ import io.greenhouse.backend.FileStreams;
 import io.greenhouse.depot.DirectoryStore;
 import io.greenhouse.files.TarHelperFiles;
 import io.greenhouse.files.TarLimits;
+import io.greenhouse.health.HealthSettings;
 import io.greenhouse.depot.RecordCodec;
 import io.greenhouse.cgroups.CgroupSignals;
 import io.greenhouse.cgroups.CgroupUsageMeter;
@@ -30,7 +32,11 @@ import io.greenhouse.process.ProcessManager;
 import io.greenhouse.rootfs.OverlayDiskMeter;
 import io.greenhouse.rootfs.OverlayRootfsProvider;
 import io.greenhouse.runc.RuncRuntime;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.Config;
@@ -44,10 +50,32 @@ import java.time.Duration;
 public class CellWiring {
     private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
 
+    /** Liberty's default managed thread factory and scheduler (server.xml: concurrent-3.0). */
+    @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
+    ManagedThreadFactory managedThreads;
+    @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
+    ManagedScheduledExecutorService managedScheduler;
+
+    @Produces
+    @Singleton
+    CellThreads threads() {
+        return new CellThreads(managedThreads, managedScheduler);
+    }
+
+    void closeThreads(@Disposes CellThreads threads) {
+        threads.close();
+    }
+
     @Produces
     @Singleton
     Settings settings(Config config) {
         return Settings.from(config);
+    }
+
+    @Produces
+    @Singleton
+    HealthSettings healthSettings(Settings s) {
+        return new HealthSettings(s.depot(), s.runtimeBinary(), s.defaultRootfs());
     }
 
     @Produces
@@ -90,15 +118,15 @@ public class CellWiring {
 
     @Produces
     @Singleton
-    ProcessTable processes(Settings s, RootfsProvider rootfs, RuncRuntime runtime, CellBundles bundles, Clock clock) {
-        // Peas get a runtime root of their own beside the containers', so they are never listed as containers.
-        Path peasRoot = s.monitorSockets().resolveSibling("peas");
+    ProcessTable processes(Settings s, RootfsProvider rootfs, RuncRuntime runtime, CellBundles bundles, Clock clock,
+                           CellThreads threads) {
+        Path peasRoot = s.peasRuntimeRoot();
         return new ProcessManager(
                 new MonitorLauncher(s.helpers().resolve("greenhouse-monitor"), s.runtimeBinary(), s.runtimeRoot(),
                         s.processBufferBytes()),
                 s.monitorSockets(), s.processBufferBytes(), new OciProcess(bundles.capabilities()),
                 new Peas(rootfs, runtime, bundles.pea(), s.runtimeBinary(), peasRoot),
-                clock, s.processExitedRetention());
+                clock, s.processExitedRetention(), threads.tasks());
     }
 
     @Produces
@@ -137,9 +165,15 @@ public class CellWiring {
 
     @Produces
     @Singleton
-    ContainerFiles containerFiles(Settings s) {
+    ContainerFiles containerFiles(Settings s, CellThreads threads) {
         return new TarHelperFiles(s.helpers().resolve("greenhouse-tar"), s.busybox(),
-                new TarLimits(s.streamInMaxBytes(), s.streamInMaxEntries()), Duration.ofMinutes(10));
+                new TarLimits(s.streamInMaxBytes(), s.streamInMaxEntries()), Duration.ofMinutes(10), threads.tasks());
+    }
+
+    @Produces
+    @Singleton
+    StreamRegistry streamRegistry(CellThreads threads) {
+        return new StreamRegistry(threads.tasks());
     }
 
     @Produces

@@ -52,6 +52,11 @@ public record Settings(
                 duration(string(config, "greenhouse.process.exited-retention", "5m")));
     }
 
+    /** Peas' runtime root, beside the monitors' sockets: apart from the containers', so they are never listed as ones. */
+    public Path peasRuntimeRoot() {
+        return monitorSockets.resolveSibling("peas");
+    }
+
     private static String string(Config config, String name, String defaultValue) {
         return config.getOptionalValue(name, String.class).filter(s -> !s.isBlank()).orElse(defaultValue);
     }

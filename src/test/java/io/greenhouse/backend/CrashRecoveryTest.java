@@ -62,7 +62,7 @@ class CrashRecoveryTest extends BackendFixture {
         runtime.running.putAll(snapshot.running);
     }
 
-    private record Snapshot(Map<String, ContainerRecord> records, List<String> directories, List<String> mounted,
+    private record Snapshot(Map<String, ContainerRecord> records, List<String> directories, List<java.nio.file.Path> mounted,
                             Map<String, ContainerPlan> running) {
     }
 
@@ -101,7 +101,7 @@ class CrashRecoveryTest extends BackendFixture {
         restarted.reload();
         assertEquals(List.of(), restarted.handles(Map.of()));
         assertFalse(store.directories.contains("going"));
-        assertFalse(rootfs.mounted.contains("going"));
+        assertFalse(rootfs.mounted.contains(store.directory("going").resolve("rootfs")));
     }
 
     @Test
@@ -115,7 +115,7 @@ class CrashRecoveryTest extends BackendFixture {
         assertEquals(List.of("kept"), restarted.handles(Map.of()));
         assertEquals(java.util.Set.of("kept"), restarted.doubtfulHandles());
         assertTrue(store.directories.contains("kept"));
-        assertTrue(rootfs.mounted.contains("kept"));
+        assertTrue(rootfs.mounted.contains(store.directory("kept").resolve("rootfs")));
         assertFalse(processes.calls.contains("reload kept"), "processes wait until the state is known");
 
         restarted.recheckDoubtful();
@@ -135,13 +135,13 @@ class CrashRecoveryTest extends BackendFixture {
         restarted.recheckDoubtful();
         assertEquals(List.of(), restarted.handles(Map.of()));
         assertFalse(store.directories.contains("doubt"));
-        assertFalse(rootfs.mounted.contains("doubt"));
+        assertFalse(rootfs.mounted.contains(store.directory("doubt").resolve("rootfs")));
     }
 
     @Test
     void aRunningContainerWhoseRootfsIsNoLongerMountedIsNotServed() {
         backend.create(spec("hollow"));
-        rootfs.mounted.remove("hollow");
+        rootfs.mounted.remove(store.directory("hollow").resolve("rootfs"));
         GardenBackend restarted = backend(10, Duration.ZERO);
         restarted.reload();
         assertEquals(List.of(), restarted.handles(Map.of()));
@@ -193,6 +193,7 @@ class CrashRecoveryTest extends BackendFixture {
 
     @Test
     void imageCredentialsNeverReachTheDepot() {
+        rootfs.images.add("docker:///app#1");
         backend.create(new ContainerSpec("private", null, new ImageRef("docker:///app#1", "user", "s3cret"),
                 null, null, null, null, false, null));
         ContainerRecord stored = store.records.get("private");

@@ -33,7 +33,7 @@ class CreateStepsTest {
         rootfs.imageEnv = List.of("A=image");
         Assembly c = assembly("r");
         new RootfsStep(rootfs, store).make(c);
-        assertTrue(rootfs.mounted.contains("r"));
+        assertTrue(rootfs.mounted.contains(store.directory("r").resolve("rootfs")));
         assertEquals(List.of("A=image"), store.records.get("r").rootfsEnv());
         assertEquals(c.directory().resolve("rootfs"), c.rootfs().path());
     }
@@ -45,7 +45,7 @@ class CreateStepsTest {
         step.unmake(c);
         step.make(c);
         step.unmake(c);
-        assertFalse(rootfs.mounted.contains("r"));
+        assertFalse(rootfs.mounted.contains(store.directory("r").resolve("rootfs")));
     }
 
     @Test

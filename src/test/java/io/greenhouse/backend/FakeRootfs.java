@@ -5,9 +5,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Root filesystems that are only names; can be told to fail. */
+/**
+ * Root filesystems that are only names: the mount points it says are mounted. Knows the default
+ * image and the URIs in {@link #images}, as the real provider knows only the directories that are
+ * there; can be told to fail. Keeps RootfsProviderContract (FakeRootfsTest).
+ */
 final class FakeRootfs implements RootfsProvider {
-    final Set<String> mounted = new HashSet<>();
+    final Set<Path> mounted = new HashSet<>();
+    final Set<String> images = new HashSet<>(Set.of(""));
     List<String> imageEnv = List.of();
     RuntimeException failure;
     RuntimeException destroyFailure;
@@ -20,8 +25,12 @@ final class FakeRootfs implements RootfsProvider {
         if (failure != null) {
             throw failure;
         }
-        mounted.add(handle);
-        return new Rootfs(containerDirectory.resolve("rootfs"), imageEnv);
+        if (!images.contains(image.uri())) {
+            throw new GardenException("image " + image.uri() + ": not known to this fake rootfs");
+        }
+        Path path = mountPoint(containerDirectory);
+        mounted.add(path);
+        return new Rootfs(path, imageEnv);
     }
 
     @Override
@@ -31,7 +40,7 @@ final class FakeRootfs implements RootfsProvider {
 
     @Override
     public Rootfs restore(String handle, Path containerDirectory, List<String> env) {
-        if (!mounted.contains(handle)) {
+        if (!mounted.contains(mountPoint(containerDirectory))) {
             throw new ContainerGoneException("the root filesystem of " + handle + " is not mounted");
         }
         return new Rootfs(mountPoint(containerDirectory), env);
@@ -42,6 +51,6 @@ final class FakeRootfs implements RootfsProvider {
         if (destroyFailure != null) {
             throw destroyFailure;
         }
-        mounted.remove(handle);
+        mounted.remove(mountPoint(containerDirectory));
     }
 }

@@ -8,17 +8,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** A depot in memory: directories that exist and the records saved in them. */
+/** A depot in memory: directories that exist and the records saved in them. Keeps ContainerStoreContract (InMemoryStoreTest). */
 final class InMemoryStore implements ContainerStore {
     final Set<String> directories = new LinkedHashSet<>();
     final Map<String, ContainerRecord> records = new LinkedHashMap<>();
 
     @Override
     public Path create(String handle) {
+        Path dir = directory(handle); // validates first: a refused handle leaves no directory
         if (!directories.add(handle)) {
             throw new GardenException("Handle '" + handle + "' already in use");
         }
-        return directory(handle);
+        return dir;
     }
 
     @Override
@@ -28,6 +29,11 @@ final class InMemoryStore implements ContainerStore {
 
     @Override
     public void save(ContainerRecord record) {
+        // As on disk: the record goes into the container's directory, which must exist.
+        if (!directories.contains(record.handle())) {
+            throw new java.io.UncheckedIOException(new java.nio.file.NoSuchFileException(
+                    directory(record.handle()).toString()));
+        }
         records.put(record.handle(), record);
     }
 

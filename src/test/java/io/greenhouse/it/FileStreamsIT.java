@@ -325,9 +325,8 @@ class FileStreamsIT extends CellTestSupport {
         e.setSize(1L << 40);
         t.putArchiveEntry(e);
         t.flush();
-        long started = System.nanoTime();
+        // Only the header is sent: the refusal must come from the header, not from the content.
         refusedIn(h, "/tmp", Arrays.copyOf(header.toByteArray(), 512), "bytes of content");
-        assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 10);
         assertFalse(Files.exists(rootfs(h).resolve("tmp/bomb")));
         stillUsable(h);
     }
@@ -339,13 +338,13 @@ class FileStreamsIT extends CellTestSupport {
     }
 
     private String exec(String handle, String... command) {
-        List<String> c = new ArrayList<>(List.of("runc", "--root", cell.runtimeRoot.toString(), "exec", handle));
+        List<String> c = new ArrayList<>(List.of(cell.runtimeBinary, "--root", cell.runtimeRoot.toString(), "exec", handle));
         c.addAll(List.of(command));
         return TestCell.run(c.toArray(String[]::new));
     }
 
     private String execAs(String handle, String user, String... command) {
-        List<String> c = new ArrayList<>(List.of("runc", "--root", cell.runtimeRoot.toString(), "exec", "--user", user,
+        List<String> c = new ArrayList<>(List.of(cell.runtimeBinary, "--root", cell.runtimeRoot.toString(), "exec", "--user", user,
                 "--cwd", "/", handle));
         c.addAll(List.of(command));
         return TestCell.run(c.toArray(String[]::new));

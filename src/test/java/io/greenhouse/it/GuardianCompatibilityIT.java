@@ -81,7 +81,7 @@ class GuardianCompatibilityIT extends CellTestSupport {
         String h = cell.client.create(Json.createObjectBuilder().add("handle", "compat-privileged")
                 .add("privileged", true).build());
         assertEquals("active", cell.client.info(h).getString("State"));
-        String inside = TestCell.run("runc", "--root", cell.runtimeRoot.toString(), "exec", h,
+        String inside = TestCell.run(cell.runtimeBinary, "--root", cell.runtimeRoot.toString(), "exec", h,
                 "grep", "CapBnd", "/proc/1/status");
         String host = Files.readAllLines(Path.of("/proc/self/status")).stream()
                 .filter(l -> l.startsWith("CapBnd")).findFirst().orElseThrow();
@@ -95,7 +95,7 @@ class GuardianCompatibilityIT extends CellTestSupport {
     void sysIsReadOnlyInPrivilegedContainersToo() {
         String h = cell.client.create(Json.createObjectBuilder().add("handle", "compat-sys-ro")
                 .add("privileged", true).build());
-        String mounts = TestCell.run("runc", "--root", cell.runtimeRoot.toString(), "exec", h, "cat", "/proc/mounts");
+        String mounts = TestCell.run(cell.runtimeBinary, "--root", cell.runtimeRoot.toString(), "exec", h, "cat", "/proc/mounts");
         assertTrue(mounts.contains("sysfs /sys sysfs ro"), mounts);
         assertTrue(mounts.contains("proc /proc proc rw"), mounts);
     }
@@ -104,7 +104,7 @@ class GuardianCompatibilityIT extends CellTestSupport {
     @Test
     void devShmIsATmpfsMountedLikeGuardians() {
         String h = cell.client.create("compat-shm");
-        String mounts = TestCell.run("runc", "--root", cell.runtimeRoot.toString(), "exec", h, "cat", "/proc/mounts");
+        String mounts = TestCell.run(cell.runtimeBinary, "--root", cell.runtimeRoot.toString(), "exec", h, "cat", "/proc/mounts");
         assertTrue(mounts.contains("tmpfs /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime"), mounts);
     }
 

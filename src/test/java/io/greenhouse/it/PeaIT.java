@@ -39,11 +39,11 @@ class PeaIT extends CellTestSupport {
     }
 
     private Path peasRoot() {
-        return cell.monitorSockets().resolveSibling("peas");
+        return cell.peasRuntimeRoot();
     }
 
     private String peaRuntimeContainers() throws Exception {
-        Process p = new ProcessBuilder("runc", "--root", peasRoot().toString(), "list", "-q")
+        Process p = new ProcessBuilder(cell.runtimeBinary, "--root", peasRoot().toString(), "list", "-q")
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).strip();
         p.waitFor();

@@ -31,7 +31,7 @@ class ServerRestartIT extends CellTestSupport {
         cell.killServer();
         cell.startServer();
         assertTrue(cell.client.list(Map.of()).contains("crash-survivor"));
-        String state = TestCell.run("runc", "--root", cell.runtimeRoot.toString(), "state", "crash-survivor");
+        String state = TestCell.run(cell.runtimeBinary, "--root", cell.runtimeRoot.toString(), "state", "crash-survivor");
         assertTrue(state.contains("running"), state);
     }
 
@@ -39,8 +39,9 @@ class ServerRestartIT extends CellTestSupport {
     void leftoversOfAContainerThatDiedWhileTheServerWasDownAreCleanedOnStart() {
         cell.client.create("died-while-down");
         cell.stopServer();
-        TestCell.run("runc", "--root", cell.runtimeRoot.toString(), "kill", "died-while-down", "KILL");
-        TestCell.sleep(Duration.ofMillis(500));
+        TestCell.run(cell.runtimeBinary, "--root", cell.runtimeRoot.toString(), "kill", "died-while-down", "KILL");
+        assertTrue(TestCell.eventually(Duration.ofSeconds(30), () -> !TestCell.run(cell.runtimeBinary, "--root",
+                cell.runtimeRoot.toString(), "state", "died-while-down").contains("running")));
         cell.startServer();
         assertEquals(List.of(), cell.client.list(Map.of()));
         assertEquals(List.of(), cell.leftovers());

@@ -3,6 +3,8 @@ package io.greenhouse.it;
 import io.greenhouse.testsupport.HostTraces;
 
 import io.greenhouse.client.GardenClient;
+import io.greenhouse.testsupport.ServerEnv;
+import io.greenhouse.wiring.Settings;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,19 +21,21 @@ import java.util.List;
  */
 public final class TestCell {
     public final URI url = URI.create(System.getProperty("greenhouse.test.url", "http://127.0.0.1:7788"));
-    public final Path work = Path.of(System.getProperty("greenhouse.test.work", "/var/tmp/greenhouse-it"));
-    public final Path depot = work.resolve("depot");
     public final Path serverScript = Path.of(System.getProperty("greenhouse.test.server", "target/liberty/wlp/bin/server"));
     public final String serverName = System.getProperty("greenhouse.test.serverName", "greenhouse-it");
-    public final Path runtimeRoot = Path.of(System.getProperty("greenhouse.test.runtimeRoot", "/run/greenhouse-it/runc"));
-    public final String cgroupParent = System.getProperty("greenhouse.test.cgroupParent", "greenhouse-it");
+    /** The cell's own settings, from the server.env it runs with: nothing here is derived a second time. */
+    public final Settings settings = ServerEnv.testCell();
+    public final Path depot = settings.depot();
+    public final Path runtimeRoot = settings.runtimeRoot();
+    public final String cgroupParent = settings.cgroupParent();
+    public final String runtimeBinary = settings.runtimeBinary();
     public final GardenClient client = new GardenClient(url);
 
     /** Everything a container of this cell can leave on the host; empty when nothing leaked. */
     public List<String> leftovers() {
-        List<String> found = new ArrayList<>(new HostTraces(depot, "runc", runtimeRoot, cgroupParent).leftovers());
-        // Peas have a runtime root of their own beside the monitors' sockets (as in CellWiring).
-        String peas = run("runc", "--root", monitorSockets().resolveSibling("peas").toString(), "list", "-q").strip();
+        List<String> found = new ArrayList<>(
+                new HostTraces(depot, runtimeBinary, runtimeRoot, cgroupParent).leftovers());
+        String peas = run(runtimeBinary, "--root", peasRuntimeRoot().toString(), "list", "-q").strip();
         if (!peas.isEmpty()) {
             found.add("runc peas " + peas.replace('\n', ' '));
         }
@@ -42,9 +46,14 @@ public final class TestCell {
         return found;
     }
 
-    /** Where the cell's process monitors listen (beside the runtime root, as in Settings). */
+    /** Where the cell's process monitors listen. */
     public Path monitorSockets() {
-        return runtimeRoot.toAbsolutePath().getParent().resolve("monitors");
+        return settings.monitorSockets();
+    }
+
+    /** The runtime root of the cell's peas. */
+    public Path peasRuntimeRoot() {
+        return settings.peasRuntimeRoot();
     }
 
     /** Pids of the greenhouse-monitor processes serving this cell's depot. */

@@ -80,18 +80,26 @@ class OutputFanoutTest {
         OutputFanout f = new OutputFanout(4);
         f.holdUntil(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
         f.publish(b("1234"));
-        CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> blocked = new CompletableFuture<>();
+        Thread publisher = new Thread(() -> {
             try {
                 f.publish(b("5678"));
+                blocked.complete(null);
             } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
+                blocked.completeExceptionally(e);
             }
         });
-        Thread.sleep(200);
+        publisher.start();
+        // Not a sleep: wait until the publisher is parked inside publish, however long that takes.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (publisher.getState() != Thread.State.WAITING && publisher.getState() != Thread.State.TIMED_WAITING
+                && !blocked.isDone() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
         assertFalse(blocked.isDone(), "publish should wait for the expected client");
         Sink s = new Sink();
         f.attach(s);
-        blocked.get(5, TimeUnit.SECONDS);
+        blocked.get(30, TimeUnit.SECONDS);
         assertEquals("12345678", s.text());
     }
 

@@ -41,9 +41,16 @@ class ProcessRetentionTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
     private ServerSocketChannel fakeMonitor;
 
+    /** Output pumps block on their monitor's socket, so each needs a thread of its own. */
+    private final java.util.concurrent.ExecutorService pumps = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "test-pump");
+        t.setDaemon(true);
+        return t;
+    });
+
     private ProcessManager manager() {
         // Reloading never launches a monitor: no launcher needed.
-        return new ProcessManager(null, work.resolve("sockets"), 1024, null, null, clock, RETENTION);
+        return new ProcessManager(null, work.resolve("sockets"), 1024, null, null, clock, RETENTION, pumps);
     }
 
     private ProcessTarget container() {

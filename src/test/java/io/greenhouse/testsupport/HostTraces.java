@@ -27,8 +27,8 @@ public record HostTraces(Path depot, String runtimeBinary, Path runtimeRoot, Str
         if (!listed.isEmpty()) {
             found.add("runtime containers " + listed.replace('\n', ' '));
         }
-        for (String controller : List.of("memory", "pids", "cpu", "unified", "")) {
-            for (Path child : children(Path.of("/sys/fs/cgroup", controller, cgroupParent))) {
+        for (Path parent : cgroupDirectories(cgroupParent)) {
+            for (Path child : children(parent)) {
                 if (Files.isDirectory(child)) {
                     found.add("cgroup " + child);
                 }
@@ -38,6 +38,25 @@ public record HostTraces(Path depot, String runtimeBinary, Path runtimeRoot, Str
             found.add("depot entry " + entry);
         }
         return found;
+    }
+
+    /**
+     * The cell's cgroup parent in every hierarchy there is: each v1 controller (and the named
+     * ones, such as systemd and the hybrid host's unified mount), or the v2 tree itself.
+     */
+    public static List<Path> cgroupDirectories(String cgroupParent) {
+        Path root = Path.of("/sys/fs/cgroup");
+        List<Path> dirs = new ArrayList<>();
+        if (Files.exists(root.resolve("cgroup.controllers"))) {
+            dirs.add(root.resolve(cgroupParent));
+        } else {
+            for (Path hierarchy : children(root)) {
+                if (Files.isDirectory(hierarchy) && !Files.isSymbolicLink(hierarchy)) {
+                    dirs.add(hierarchy.resolve(cgroupParent));
+                }
+            }
+        }
+        return dirs.stream().filter(Files::isDirectory).toList();
     }
 
     public static List<String> mountPoints() {

@@ -6,10 +6,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,13 +22,14 @@ public final class StreamRegistry {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Set<UpgradedConnection> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
-    /** Our own threads for what must not run on Liberty's callbacks: starting streams, closing sockets. */
-    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "greenhouse-process-stream");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Threads for what must not run on Liberty's callbacks: starting streams, closing sockets. */
+    private final Executor threads;
 
+    public StreamRegistry(Executor threads) {
+        this.threads = threads;
+    }
+
+    /** On a thread of the cell's; on the caller's once the cell no longer takes tasks (shutting down). */
     void execute(Runnable task) {
         try {
             threads.execute(task);
@@ -88,12 +87,6 @@ public final class StreamRegistry {
         sessions.clear();
         for (UpgradedConnection c : open.toArray(UpgradedConnection[]::new)) {
             c.close();
-        }
-        threads.shutdown();
-        try {
-            threads.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
