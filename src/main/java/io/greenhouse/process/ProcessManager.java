@@ -7,12 +7,12 @@ import io.greenhouse.backend.ProcessSignal;
 import io.greenhouse.backend.ProcessSpec;
 import io.greenhouse.backend.ProcessTable;
 import io.greenhouse.backend.ProcessTarget;
+import io.greenhouse.linux.InRootFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -42,15 +42,19 @@ public class ProcessManager implements ProcessTable {
     /** Processes by container handle, then by process id. */
     private final Map<String, Map<String, MonitoredProcess>> containers = new ConcurrentHashMap<>();
 
-    public ProcessManager(MonitorLauncher launcher, Path socketsDir, int bufferBytes) {
-        this(launcher, socketsDir, bufferBytes, null);
+    /** Reads the container's own /etc/passwd and checks working directories, inside its root. */
+    private final InRootFiles rootFiles;
+
+    public ProcessManager(MonitorLauncher launcher, Path socketsDir, int bufferBytes, InRootFiles rootFiles) {
+        this(launcher, socketsDir, bufferBytes, null, rootFiles);
     }
 
-    public ProcessManager(MonitorLauncher launcher, Path socketsDir, int bufferBytes, Peas peas) {
+    public ProcessManager(MonitorLauncher launcher, Path socketsDir, int bufferBytes, Peas peas, InRootFiles rootFiles) {
         this.launcher = launcher;
         this.socketsDir = socketsDir;
         this.bufferBytes = bufferBytes;
         this.peas = peas;
+        this.rootFiles = rootFiles;
     }
 
     @Override
@@ -99,7 +103,7 @@ public class ProcessManager implements ProcessTable {
     }
 
     private void start(ProcessTarget target, ProcessSpec spec, MonitoredProcess process) {
-        ExecUser user = ContainerUsers.of(target.rootfs()).resolve(spec.user());
+        ExecUser user = ContainerUsers.of(rootFiles, target.rootfs()).resolve(spec.user());
         String cwd = spec.dir().isEmpty() ? user.home() : spec.dir();
         if (!cwd.startsWith("/")) {
             cwd = "/" + cwd;
@@ -108,7 +112,7 @@ public class ProcessManager implements ProcessTable {
         MonitorLauncher.WorkingDirectory ensure = null;
         if (!spec.dir().isEmpty()) {
             ensure = new MonitorLauncher.WorkingDirectory(target.rootfs(), cwd, user.uid(), user.gid());
-        } else if (!Files.isDirectory(target.rootfs().resolve(cwd.substring(1)), LinkOption.NOFOLLOW_LINKS)) {
+        } else if (!rootFiles.isDirectory(target.rootfs(), cwd)) {
             cwd = "/";
         }
         Path dir = process.directory();
@@ -146,7 +150,7 @@ public class ProcessManager implements ProcessTable {
         }
         String runtimeId = Peas.runtimeId(container.handle(), process.id());
         ProcessTarget pea = peas.mountRootfs(container, spec, runtimeId, dir);
-        ExecUser user = ContainerUsers.of(pea.rootfs()).resolve(spec.user());
+        ExecUser user = ContainerUsers.of(rootFiles, pea.rootfs()).resolve(spec.user());
         String cwd = spec.dir().isEmpty() ? "/" : spec.dir().startsWith("/") ? spec.dir() : "/" + spec.dir();
         MonitorLauncher.WorkingDirectory ensure = spec.dir().isEmpty() ? null
                 : new MonitorLauncher.WorkingDirectory(pea.rootfs(), cwd, user.uid(), user.gid());

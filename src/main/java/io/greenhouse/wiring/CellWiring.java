@@ -16,8 +16,10 @@ import io.greenhouse.files.TarLimits;
 import io.greenhouse.depot.RecordCodec;
 import io.greenhouse.cgroups.CgroupUsageMeter;
 import io.greenhouse.host.LinuxHostCapacity;
+import io.greenhouse.linux.InRootFiles;
 import io.greenhouse.linux.Syscalls;
 import io.greenhouse.metrics.LifecycleMetrics;
+import io.greenhouse.process.MonitorCgroups;
 import io.greenhouse.process.MonitorLauncher;
 import io.greenhouse.process.Peas;
 import io.greenhouse.process.ProcessManager;
@@ -82,14 +84,14 @@ public class CellWiring {
 
     @Produces
     @Singleton
-    ProcessTable processes(Settings s, RootfsProvider rootfs, RuncRuntime runtime) {
+    ProcessTable processes(Settings s, RootfsProvider rootfs, RuncRuntime runtime, Syscalls syscalls) {
         // Peas get a runtime root of their own beside the containers', so they are never listed as containers.
         Path peasRoot = s.monitorSockets().resolveSibling("peas");
         return new ProcessManager(
                 new MonitorLauncher(s.helpers().resolve("greenhouse-monitor"), s.runtimeBinary(), s.runtimeRoot(),
-                        s.processBufferBytes()),
+                        s.processBufferBytes(), new MonitorCgroups(CGROUP_ROOT, s.monitorCgroup())),
                 s.monitorSockets(), s.processBufferBytes(),
-                new Peas(rootfs, runtime, bundles(s), s.runtimeBinary(), peasRoot));
+                new Peas(rootfs, runtime, bundles(s), s.runtimeBinary(), peasRoot), new InRootFiles(syscalls));
     }
 
     @Produces

@@ -44,6 +44,15 @@ class SettingsTest {
         assertEquals(Duration.ZERO, s.defaultGraceTime());
         assertEquals(Duration.ofSeconds(10), s.stopTimeout());
         assertEquals(false, s.destroyContainersOnStart());
+        assertEquals("greenhouse/@monitors", s.monitorCgroup());
+    }
+
+    @Test
+    void theMonitorsCgroupFollowsTheCgroupParentUnlessSet() {
+        assertEquals("cells/a/@monitors", Settings.from(new MapConfig(Map.of(
+                "greenhouse.cgroup.parent", "/cells/a/"))).monitorCgroup());
+        assertEquals("elsewhere", Settings.from(new MapConfig(Map.of(
+                "greenhouse.cgroup.parent", "cells/a", "greenhouse.process.cgroup", "elsewhere"))).monitorCgroup());
     }
 
     @Test
