@@ -2,15 +2,19 @@
  * greenhouse-monitor: owns one process run in a container, outside the server's JVM.
  *
  * The server starts it once per process with the process directory (holding process.json, the
- * OCI process spec). It detaches (double fork + setsid) so that it survives the server, becomes a
- * child subreaper, and has the OCI runtime exec the process with --detach, so that once the
- * runtime exits the process is reparented to the monitor, which reaps it and records its status.
+ * OCI process spec). It first moves itself into the cgroups given with --cgroup-procs (the cell's,
+ * not the server's: a runtime killing the server's cgroup must not kill it). It detaches (double
+ * fork + setsid) so that it survives the server, becomes a child subreaper, and has the OCI runtime
+ * exec the process with --detach, so that once the runtime exits the process is reparented to the
+ * monitor, which reaps it and records its status. SIGTERM and SIGINT are logged and ignored (see
+ * termination_signals): the monitor ends when its process has ended and its status is recorded.
  *
  * It keeps the process's stdio: pipes, or the pty master the runtime hands over on a console
  * socket (SCM_RIGHTS). It serves one client (the server) at a time on a unix socket, speaking
  * frames of [1 byte type][4 byte big-endian length][payload]:
  *   monitor -> server  'O' stdout bytes, 'E' stderr bytes, 'X' exit status (4 bytes)
  *   server -> monitor  'I' stdin bytes, 'C' close stdin, 'S' signal (4 bytes), 'W' rows, cols (2+2)
+ * (decoded by wire.h: stdin frames of any length stream through the stdin buffer as it drains).
  * Each output stream has a bounded buffer. While a client is connected the monitor stops reading
  * the process's output when the buffer is full, so no byte is lost; while none is connected it
  * keeps the newest bytes and drops the oldest, so the process never blocks on a server that is down.
