@@ -18,16 +18,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A container runtime or systemd restarting the server kills every process in its cgroup (a pod
- * restart, {@code KillMode=control-group}): the processes the server started must survive that,
- * because their monitors left the server's cgroup for the cell's own before starting them.
+ * Process monitors outlive what ends the server: the killing of its whole cgroup, and SIGTERM.
  *
- * <p>So the test runs the server the way a pod would: in a cgroup of its own, made by the test
+ * <p>A container runtime or systemd restarting the server kills every process in its cgroup (a
+ * pod restart, {@code KillMode=control-group}): the processes the server started must survive that,
+ * because their monitors left the server's cgroup for the cell's own before starting them. So the
+ * test runs the server the way a pod would: in a cgroup of its own, made by the test
  * ({@code PARENT-server} in the pids hierarchy and the v2 tree beside it, or in the v2 tree of a
  * v2 host). It kills every process in exactly that cgroup, nothing else, then starts the server
  * again as the other tests do.
  */
-class ServerCgroupKillIT extends CellTestSupport {
+class MonitorSurvivalIT extends CellTestSupport {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Path CGROUPS = Path.of("/sys/fs/cgroup");
 
@@ -79,6 +80,24 @@ class ServerCgroupKillIT extends CellTestSupport {
         } finally {
             restoreServer(serverCgroups);
         }
+    }
+
+    @Test
+    void aMonitorIgnoresSigtermAndStillDeliversTheExitStatus() throws Exception {
+        cell.client.create("sigterm");
+        ProcessStreams io = ProcessStreams.collecting();
+        GardenProcess p = cell.client.run("sigterm", sh("echo ready; read x; echo got $x; exit 5").add("id", "p").build(), io);
+        assertTrue(TestCell.eventually(WAIT, () -> io.stdoutText().equals("ready\n")), io.stdoutText());
+        List<Long> monitors = cell.monitors();
+        assertEquals(1, monitors.size(), monitors.toString());
+        TestCell.run("kill", "-TERM", monitors.get(0).toString());
+        Path log = cell.depot.resolve("sigterm/processes/p/monitor.log");
+        assertTrue(TestCell.eventually(WAIT, () -> TestCell.run("cat", log.toString()).contains("ignoring signal 15")),
+                TestCell.run("cat", log.toString()));
+        assertTrue(alive(monitors.get(0)), "the monitor is still there");
+        p.stdin("x\n");
+        assertEquals(5, p.await(WAIT));
+        assertEquals("ready\ngot x\n", io.stdoutText());
     }
 
     /** The test server's own cgroup, one per hierarchy it is made in. */
