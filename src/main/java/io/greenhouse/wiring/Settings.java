@@ -30,9 +30,9 @@ public record Settings(
 
     public static Settings from(Config config) {
         Path runtimeRoot = Path.of(string(config, "greenhouse.runtime.root", "/run/greenhouse/runc"));
+        String cgroupParent = string(config, "greenhouse.cgroup.parent", "greenhouse");
         // Beside the runtime root by default: short (unix socket paths are limited to 107 bytes)
         // and, like the runtime's state, gone after a reboot, when no process is left either.
-        String cgroupParent = string(config, "greenhouse.cgroup.parent", "greenhouse");
         Path sockets = runtimeRoot.toAbsolutePath().getParent() == null ? Path.of("/run/greenhouse/monitors")
                 : runtimeRoot.toAbsolutePath().getParent().resolve("monitors");
         return new Settings(
