@@ -2,7 +2,7 @@
 # Runs every test: unit tests, then integration tests against a cell of their own (port 7788,
 # depot /var/tmp/greenhouse-it) that Maven starts and stops, and in-server tests that Arquillian
 # deploys into a Liberty server of their own (port 17788, depot /var/tmp/greenhouse-it-arquillian).
-# Does all set-up a fresh machine needs.
+# Does all set-up a fresh machine needs (GREENHOUSE_STATE_DIR as for setup-host.sh).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 "$here/setup-host.sh"
@@ -17,4 +17,5 @@ if python3 -c 'import yaml' 2>/dev/null; then
 else
   echo "chart check skipped: python3 with PyYAML (Debian: python3-yaml) not found"
 fi
-exec mvn -B verify "$@"
+# The test servers run the helpers setup-host.sh just built (GREENHOUSE_STATE_DIR/bin).
+exec mvn -B verify -Dgreenhouse.test.helpers="${GREENHOUSE_STATE_DIR:-/var/lib/greenhouse}/bin" "$@"

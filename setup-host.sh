@@ -31,12 +31,16 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-# Helper binaries, built from this repository's own C sources.
+# Helper binaries, built from this repository's own C sources (and the headers they share).
 mkdir -p "$state/bin"
 for src in "$here"/src/main/c/*.c; do
   name="$(basename "$src" .c)"
   out="$state/bin/$name"
-  if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
+  stale=0
+  for dep in "$src" "$here"/src/main/c/*.h; do
+    [ "$dep" -nt "$out" ] && stale=1
+  done
+  if [ ! -x "$out" ] || [ "$stale" = 1 ]; then
     gcc -static -O2 -Wall -Werror -o "$out.tmp" "$src"
     mv "$out.tmp" "$out"
   fi

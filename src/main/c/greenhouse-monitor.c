@@ -2,15 +2,19 @@
  * greenhouse-monitor: owns one process run in a container, outside the server's JVM.
  *
  * The server starts it once per process with the process directory (holding process.json, the
- * OCI process spec). It detaches (double fork + setsid) so that it survives the server, becomes a
- * child subreaper, and has the OCI runtime exec the process with --detach, so that once the
- * runtime exits the process is reparented to the monitor, which reaps it and records its status.
+ * OCI process spec). It first moves itself into the cgroups given with --cgroup-procs (the cell's,
+ * not the server's: a runtime killing the server's cgroup must not kill it). It detaches (double
+ * fork + setsid) so that it survives the server, becomes a child subreaper, and has the OCI runtime
+ * exec the process with --detach, so that once the runtime exits the process is reparented to the
+ * monitor, which reaps it and records its status. SIGTERM and SIGINT are logged and ignored (see
+ * termination_signals): the monitor ends when its process has ended and its status is recorded.
  *
  * It keeps the process's stdio: pipes, or the pty master the runtime hands over on a console
  * socket (SCM_RIGHTS). It serves one client (the server) at a time on a unix socket, speaking
  * frames of [1 byte type][4 byte big-endian length][payload]:
  *   monitor -> server  'O' stdout bytes, 'E' stderr bytes, 'X' exit status (4 bytes)
  *   server -> monitor  'I' stdin bytes, 'C' close stdin, 'S' signal (4 bytes), 'W' rows, cols (2+2)
+ * (decoded by wire.h: stdin frames of any length stream through the stdin buffer as it drains).
  * Each output stream has a bounded buffer. While a client is connected the monitor stops reading
  * the process's output when the buffer is full, so no byte is lost; while none is connected it
  * keeps the newest bytes and drops the oldest, so the process never blocks on a server that is down.
@@ -43,8 +47,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "inroot.h"
+#include "parse.h"
+#include "wire.h"
+
+/* The largest output frame the monitor sends (the server reads frames up to 64 KiB). */
 #define FRAME_MAX (64 * 1024)
-#define HEADER 5
+#define HEADER FRAME_HEADER
+#define MAX_CGROUPS 16
 /* A process that exits before the server first connects keeps its output in memory this long. */
 #define FIRST_CLIENT_WAIT 30
 
@@ -56,6 +66,9 @@ struct options {
     long uid, gid;
     int tty;
     size_t buffer;
+    /* cgroup.procs files the monitor moves itself into before anything else (one per hierarchy). */
+    const char *cgroups[MAX_CGROUPS];
+    int ncgroups;
 };
 
 /* A byte ring: the bounded buffer of one stream. */
@@ -178,103 +191,25 @@ static int write_file_atomically(const char *name, const char *data, size_t n) {
 /* ---- creating the working directory inside the rootfs without ever leaving it ---- */
 
 /*
- * Walks PATH from the rootfs directory with openat(O_NOFOLLOW), resolving symlinks by hand
- * relative to the rootfs (an absolute target restarts at the rootfs, ".." never climbs above it),
- * and creates missing components owned by uid:gid. The container controls the rootfs, so no
- * host path is ever followed.
+ * Creates PATH of the rootfs (missing directories owned by uid:gid) as the container would see
+ * it: the rootfs belongs to the container, so its symlinks are resolved inside it (inroot.h), never
+ * on the host.
  */
 static int ensure_dir(const char *rootfs, const char *path, uid_t uid, gid_t gid, char *err, size_t errlen) {
-    enum { MAX_DEPTH = 256 };
-    int stack[MAX_DEPTH];
-    int depth = 0;
-    int hops = 0;
-    char remaining[PATH_MAX * 2];
-    snprintf(remaining, sizeof remaining, "%s", path);
-    stack[0] = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (stack[0] < 0) {
+    int root = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0) {
         snprintf(err, errlen, "opening rootfs: %s", strerror(errno));
         return -1;
     }
-    int rc = -1;
-    char *cursor = remaining;
-    while (*cursor != '\0') {
-        while (*cursor == '/') {
-            cursor++;
-        }
-        if (*cursor == '\0') {
-            break;
-        }
-        char *slash = strchr(cursor, '/');
-        size_t len = slash ? (size_t) (slash - cursor) : strlen(cursor);
-        char comp[NAME_MAX + 1];
-        if (len > NAME_MAX) {
-            snprintf(err, errlen, "path component too long in %s", path);
-            goto out;
-        }
-        memcpy(comp, cursor, len);
-        comp[len] = '\0';
-        cursor += len;
-        if (strcmp(comp, ".") == 0) {
-            continue;
-        }
-        if (strcmp(comp, "..") == 0) {
-            if (depth > 0) {
-                close(stack[depth--]);
-            }
-            continue;
-        }
-        int fd = openat(stack[depth], comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0 && errno == ENOENT) {
-            if (mkdirat(stack[depth], comp, 0755) != 0 && errno != EEXIST) {
-                snprintf(err, errlen, "creating %s in %s: %s", comp, path, strerror(errno));
-                goto out;
-            }
-            if (fchownat(stack[depth], comp, uid, gid, AT_SYMLINK_NOFOLLOW) != 0) {
-                snprintf(err, errlen, "chown %s in %s: %s", comp, path, strerror(errno));
-                goto out;
-            }
-            fd = openat(stack[depth], comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        }
-        if (fd < 0 && (errno == ELOOP || errno == ENOTDIR)) {
-            char target[PATH_MAX];
-            ssize_t n = readlinkat(stack[depth], comp, target, sizeof target - 1);
-            if (n < 0) {
-                snprintf(err, errlen, "%s in %s is not a directory", comp, path);
-                goto out;
-            }
-            target[n] = '\0';
-            if (++hops > 40) {
-                snprintf(err, errlen, "too many symlinks in %s", path);
-                goto out;
-            }
-            char rest[PATH_MAX * 2];
-            snprintf(rest, sizeof rest, "%s/%s", target, cursor);
-            snprintf(remaining, sizeof remaining, "%s", rest);
-            cursor = remaining;
-            if (target[0] == '/') {
-                while (depth > 0) {
-                    close(stack[depth--]);
-                }
-            }
-            continue;
-        }
-        if (fd < 0) {
-            snprintf(err, errlen, "opening %s in %s: %s", comp, path, strerror(errno));
-            goto out;
-        }
-        if (depth + 1 >= MAX_DEPTH) {
-            close(fd);
-            snprintf(err, errlen, "path too deep: %s", path);
-            goto out;
-        }
-        stack[++depth] = fd;
+    char why[3072];
+    int dir = inroot_open_dir(root, path, INROOT_CREATE, uid, gid, why, sizeof why);
+    close(root);
+    if (dir < 0) {
+        snprintf(err, errlen, "working directory %s", why);
+        return -1;
     }
-    rc = 0;
-out:
-    while (depth >= 0) {
-        close(stack[depth--]);
-    }
-    return rc;
+    close(dir);
+    return 0;
 }
 
 /* ---- starting the process ---- */
@@ -307,29 +242,10 @@ static int receive_fd(int listener) {
     if (conn < 0) {
         return -1;
     }
-    char name[4096];
-    struct iovec iov = {name, sizeof name};
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } control;
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-                         .msg_controllen = sizeof control.buf};
-    ssize_t n;
-    do {
-        n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
-    } while (n < 0 && errno == EINTR);
+    int fd = recv_one_fd(conn);
+    int e = errno;
     close(conn);
-    if (n < 0) {
-        return -1;
-    }
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    if (c == NULL || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) {
-        errno = EPROTO;
-        return -1;
-    }
-    int fd;
-    memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    errno = e;
     return fd;
 }
 
@@ -340,41 +256,44 @@ static void runtime_error(char *out, size_t outlen, int status) {
     if (f == NULL) {
         return;
     }
-    char line[8192];
+    char line[8192], level[16], msg[4096];
     while (fgets(line, sizeof line, f) != NULL) {
-        if (strstr(line, "\"level\":\"error\"") == NULL && strstr(line, "\"level\":\"fatal\"") == NULL) {
-            continue;
-        }
-        char *msg = strstr(line, "\"msg\":\"");
-        if (msg == NULL) {
-            continue;
-        }
-        msg += 7;
-        size_t i = 0;
-        for (char *p = msg; *p && *p != '\n' && i + 1 < outlen; p++) {
-            if (*p == '\\' && p[1] != '\0') {
-                p++;
-            } else if (*p == '"') {
-                break;
+        size_t len = strlen(line);
+        if (len == sizeof line - 1 && line[len - 1] != '\n') {
+            /* A line longer than the buffer: skip the rest of it, it cannot be parsed. */
+            int c;
+            while ((c = fgetc(f)) != EOF && c != '\n') {
             }
-            out[i++] = *p;
+            continue;
         }
-        out[i] = '\0';
+        if (json_flat_string(line, "level", level, sizeof level) != 1
+            || (strcmp(level, "error") != 0 && strcmp(level, "fatal") != 0)
+            || json_flat_string(line, "msg", msg, sizeof msg) != 1) {
+            continue;
+        }
+        snprintf(out, outlen, "%s", msg);
     }
     fclose(f);
 }
 
+/* The pid the runtime wrote to its --pid-file: one positive number, nothing else. */
 static long read_pid(void) {
-    FILE *f = fopen("pid", "re");
-    if (f == NULL) {
+    char buf[32];
+    int fd = open("pid", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         return -1;
     }
-    long pid = -1;
-    if (fscanf(f, "%ld", &pid) != 1) {
-        pid = -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) {
+        return -1;
     }
-    fclose(f);
-    return pid;
+    buf[n] = '\0';
+    if (buf[n - 1] == '\n') {
+        buf[n - 1] = '\0';
+    }
+    long pid;
+    return parse_long(buf, 1, INT_MAX, &pid) ? pid : -1;
 }
 
 static void report(int fd, const char *fmt, ...) {
@@ -450,13 +369,25 @@ static void signal_process(struct monitor *m, int sig) {
     }
 }
 
-static void handle_frame(struct monitor *m, char type, const unsigned char *p, uint32_t len) {
+/* Stdin the process can take now; once stdin is closed (or closing) whatever still comes is dropped. */
+static size_t stdin_room(void *ctx) {
+    struct monitor *m = ctx;
+    if (m->stdin_fd < 0 || m->stdin_closing) {
+        return SIZE_MAX;
+    }
+    return ring_free(&m->in);
+}
+
+static void stdin_data(void *ctx, const unsigned char *p, size_t n) {
+    struct monitor *m = ctx;
+    if (m->stdin_fd >= 0 && !m->stdin_closing) {
+        ring_push(&m->in, (const char *) p, n);
+    }
+}
+
+static void control_frame(void *ctx, char type, const unsigned char *p, uint32_t len) {
+    struct monitor *m = ctx;
     switch (type) {
-    case 'I':
-        if (m->stdin_fd >= 0 && !m->stdin_closing) {
-            ring_push(&m->in, (const char *) p, len);
-        }
-        break;
     case 'C':
         m->stdin_closing = 1;
         break;
@@ -477,30 +408,22 @@ static void handle_frame(struct monitor *m, char type, const unsigned char *p, u
     }
 }
 
-/* Parses complete frames from the client; stops at stdin data that does not fit yet. */
+/*
+ * Takes the client's frames: stdin as far as the stdin buffer has room (a frame of any length
+ * streams through, the rest waits in rbuf), the others once complete.
+ */
 static void parse_client(struct monitor *m) {
-    size_t off = 0;
-    while (m->rlen - off >= HEADER) {
-        unsigned char *h = (unsigned char *) m->rbuf + off;
-        uint32_t len = (uint32_t) h[1] << 24 | (uint32_t) h[2] << 16 | (uint32_t) h[3] << 8 | h[4];
-        if (len > FRAME_MAX) {
-            logf_("client frame too large (%u); dropping client", len);
-            close(m->client);
-            m->client = -1;
-            m->rlen = 0;
-            return;
-        }
-        if (m->rlen - off < HEADER + len) {
-            break;
-        }
-        if (h[0] == 'I' && ring_free(&m->in) < len) {
-            break;
-        }
-        handle_frame(m, (char) h[0], h + HEADER, len);
-        off += HEADER + len;
+    const struct frame_sink sink = {m, stdin_room, stdin_data, control_frame};
+    ssize_t done = frames_take((unsigned char *) m->rbuf, m->rlen, &sink);
+    if (done < 0) {
+        logf_("malformed frame from the server; dropping its connection");
+        close(m->client);
+        m->client = -1;
+        m->rlen = 0;
+        return;
     }
-    memmove(m->rbuf, m->rbuf + off, m->rlen - off);
-    m->rlen -= off;
+    memmove(m->rbuf, m->rbuf + done, m->rlen - (size_t) done);
+    m->rlen -= (size_t) done;
 }
 
 static void drop_client(struct monitor *m) {
@@ -653,6 +576,9 @@ static void save_tail(const char *name, struct ring *r) {
 static void remove_pea(const struct options *opt) {
     pid_t p = fork();
     if (p == 0) {
+        sigset_t all;
+        sigfillset(&all);
+        sigprocmask(SIG_UNBLOCK, &all, NULL);
         int devnull = open("/dev/null", O_RDWR);
         dup2(devnull, 0);
         dup2(devnull, 1);
@@ -701,6 +627,30 @@ static void finish(struct monitor *m) {
         close(m->client);
     }
     unlink(m->opt->socket_path);
+}
+
+/*
+ * SIGTERM and SIGINT do not end a monitor: its one job is to outlive everything but its process,
+ * and dying would lose the process's exit status and output (the next server would only find
+ * "monitor not running"). Whoever sends a monitor SIGTERM (systemd stopping the server's unit, a
+ * shutdown, a stray kill by name) is not asking for the process to end; if it is, the process gets
+ * the signal itself (it is in the container's cgroup, not the monitor's), and the monitor then
+ * records its exit as usual. So they are blocked from the start, read from the signalfd, logged
+ * and otherwise ignored. Nothing is forwarded: Garden clients signal processes through the server.
+ */
+static void termination_signals(sigset_t *set) {
+    sigemptyset(set);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+}
+
+static void drain_signals(int sigfd) {
+    struct signalfd_siginfo info;
+    while (read(sigfd, &info, sizeof info) == (ssize_t) sizeof info) {
+        if (info.ssi_signo == SIGTERM || info.ssi_signo == SIGINT) {
+            logf_("ignoring signal %u from pid %u: the monitor ends with its process", info.ssi_signo, info.ssi_pid);
+        }
+    }
 }
 
 static int serve(struct monitor *m, int sigfd) {
@@ -773,9 +723,7 @@ static int serve(struct monitor *m, int sigfd) {
             return 1;
         }
         if (fds[i_sig].revents & POLLIN) {
-            struct signalfd_siginfo info;
-            while (read(sigfd, &info, sizeof info) > 0) {
-            }
+            drain_signals(sigfd);
             reap(m);
         }
         if (fds[i_listen].revents & POLLIN) {
@@ -843,7 +791,7 @@ static int run_monitor(struct options *opt, int report_fd) {
     signal(SIGHUP, SIG_IGN);
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     sigset_t set;
-    sigemptyset(&set);
+    termination_signals(&set);
     sigaddset(&set, SIGCHLD);
     sigprocmask(SIG_BLOCK, &set, NULL);
     int sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -967,9 +915,7 @@ static int run_monitor(struct options *opt, int report_fd) {
             m.master = receive_fd(console);
         }
         if (fds[0].revents & POLLIN) {
-            struct signalfd_siginfo info;
-            while (read(sigfd, &info, sizeof info) > 0) {
-            }
+            drain_signals(sigfd);
         }
         int st;
         if (runtime_status < 0 && waitpid(runtime, &st, WNOHANG) == runtime) {
@@ -1026,12 +972,48 @@ static int run_monitor(struct options *opt, int report_fd) {
 static void usage(void) {
     fprintf(stderr, "usage: greenhouse-monitor --runtime BIN --runtime-root DIR --handle H --dir PROCESS_DIR "
                     "--socket PATH [--tty] [--buffer BYTES] [--rootfs DIR --ensure-dir PATH --uid N --gid N] "
-                    "[--bundle DIR --pea-rootfs DIR]\n");
+                    "[--bundle DIR --pea-rootfs DIR] [--cgroup-procs FILE]...\n");
     exit(2);
+}
+
+static long number_arg(const char *name, const char *value, long min, long max) {
+    long v;
+    if (!parse_long(value, min, max, &v)) {
+        fprintf(stderr, "%s: not a number in [%ld, %ld]: %s\n", name, min, max, value);
+        usage();
+    }
+    return v;
+}
+
+/*
+ * Moves the calling process into each cgroup (a cgroup.procs file per hierarchy). Done first, in
+ * the process that then forks the monitor, so that the monitor, the runtime it runs and the
+ * process the runtime starts are all born outside the server's cgroups: a runtime or systemd
+ * killing the server's cgroup (a pod restart, KillMode=control-group) finds none of them there,
+ * with no window in between.
+ */
+static int join_cgroups(const struct options *opt) {
+    char pid[32];
+    int n = snprintf(pid, sizeof pid, "%d\n", (int) getpid());
+    for (int i = 0; i < opt->ncgroups; i++) {
+        int fd = open(opt->cgroups[i], O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, pid, (size_t) n) != n) {
+            printf("error joining the monitors' cgroup %s: %s\n", opt->cgroups[i], strerror(errno));
+            if (fd >= 0) {
+                close(fd);
+            }
+            return -1;
+        }
+        close(fd);
+    }
+    return 0;
 }
 
 int main(int argc, char **argv) {
     struct options opt = {.buffer = 1 << 20, .uid = 0, .gid = 0};
+    sigset_t term;
+    termination_signals(&term);
+    sigprocmask(SIG_BLOCK, &term, NULL);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -1054,7 +1036,7 @@ int main(int argc, char **argv) {
         } else if (strcmp(a, "--socket") == 0) {
             opt.socket_path = v;
         } else if (strcmp(a, "--buffer") == 0) {
-            opt.buffer = (size_t) strtoul(v, NULL, 10);
+            opt.buffer = (size_t) number_arg(a, v, 4096, 1L << 30);
         } else if (strcmp(a, "--bundle") == 0) {
             opt.bundle = v;
         } else if (strcmp(a, "--pea-rootfs") == 0) {
@@ -1064,19 +1046,28 @@ int main(int argc, char **argv) {
         } else if (strcmp(a, "--ensure-dir") == 0) {
             opt.ensure_dir = v;
         } else if (strcmp(a, "--uid") == 0) {
-            opt.uid = strtol(v, NULL, 10);
+            opt.uid = number_arg(a, v, 0, 0xFFFFFFFEL);
         } else if (strcmp(a, "--gid") == 0) {
-            opt.gid = strtol(v, NULL, 10);
+            opt.gid = number_arg(a, v, 0, 0xFFFFFFFEL);
+        } else if (strcmp(a, "--cgroup-procs") == 0) {
+            if (opt.ncgroups == MAX_CGROUPS) {
+                usage();
+            }
+            opt.cgroups[opt.ncgroups++] = v;
         } else {
             usage();
         }
     }
-    if (!opt.runtime || !opt.runtime_root || !opt.handle || !opt.dir || !opt.socket_path || opt.buffer < 4096
+    if (!opt.runtime || !opt.runtime_root || !opt.handle || !opt.dir || !opt.socket_path
         || (opt.bundle != NULL) != (opt.pea_rootfs != NULL)) {
         usage();
     }
     if (chdir(opt.dir) != 0) {
         printf("error process directory %s: %s\n", opt.dir, strerror(errno));
+        return 1;
+    }
+
+    if (join_cgroups(&opt) != 0) {
         return 1;
     }
 

@@ -8,7 +8,7 @@
  * helper opens the host's static busybox first (the container may have no tar, or a hostile one),
  * then joins the mount namespace of the container's init (PID), whose root is the container's
  * root: from then on "/", "..", and absolute symlinks all stay inside the container. Paths the
- * helper resolves itself go through openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS), so even a
+ * helper resolves itself go through openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) (inroot.h), so even a
  * /proc/N/fd link planted by a container process cannot lead outside; the destination or source
  * itself must not be a symlink. Tar runs in a private copy of the container's mounts with /proc
  * detached, so the paths it resolves itself cannot reach a magic link either. It then drops every capability a container process would not have,
@@ -37,7 +37,10 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#define MAX_PATH 4096
+#include "inroot.h"
+#include "parse.h"
+
+#define MAX_PATH INROOT_PATH_MAX
 #define MAX_DB_BYTES (4 << 20)
 #define MAX_GROUPS 64
 
@@ -53,14 +56,6 @@ static void fail(const char *fmt, ...) {
     exit(1);
 }
 
-static int openat2_in_root(int rootfd, const char *path, int flags) {
-    struct open_how how;
-    memset(&how, 0, sizeof how);
-    how.flags = (unsigned long long) (flags | O_CLOEXEC);
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-    return (int) syscall(SYS_openat2, rootfd, path, &how, sizeof how);
-}
-
 /* ---- the container's user database ---------------------------------------------------------- */
 
 struct user {
@@ -73,7 +68,7 @@ struct user {
 
 /* Reads a small regular file of the container (never a FIFO or device that could block us). */
 static char *read_db(int rootfd, const char *path) {
-    int fd = openat2_in_root(rootfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+    int fd = inroot_open(rootfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         return NULL;
     }
@@ -109,13 +104,12 @@ static int split_fields(char *line, char **fields, int max) {
 }
 
 static int parse_id(const char *s, unsigned long *out) {
-    char *end;
-    if (*s == 0) {
+    long v;
+    if (!parse_long(s, 0, 0xFFFFFFFEL, &v)) {
         return 0;
     }
-    errno = 0;
-    *out = strtoul(s, &end, 10);
-    return errno == 0 && *end == 0 && *out < 0xFFFFFFFFul;
+    *out = (unsigned long) v;
+    return 1;
 }
 
 static void add_group(struct user *u, gid_t gid) {
@@ -205,9 +199,9 @@ static int lookup_user(int rootfd, const char *name, struct user *u) {
 
 /*
  * Opens a directory of the container: PATH if absolute, else relative to HOME (as Guardian's
- * nstar does). Each prefix is opened from the container root with RESOLVE_IN_ROOT, so ".." and
- * symlinks cannot climb out. With create, missing directories are made and given to the user.
- * Unless last_may_be_symlink, the last component must be a real directory, not a symlink to one.
+ * nstar does), resolved inside the container root by the resolver every helper shares (inroot.h).
+ * With create, missing directories are made and given to the user. Unless last_may_be_symlink,
+ * the last component must be a real directory, not a symlink to one.
  */
 static int open_dir(int rootfd, const char *home, const char *path, int create, const struct user *u,
                     int last_may_be_symlink, const char *what) {
@@ -216,45 +210,11 @@ static int open_dir(int rootfd, const char *home, const char *path, int create, 
             >= (int) sizeof full) {
         fail("%s path too long", what);
     }
-    char *components[MAX_PATH / 2];
-    int n = 0;
-    for (char *c = strtok(full, "/"); c; c = strtok(NULL, "/")) {
-        if (strcmp(c, ".") != 0) {
-            components[n++] = c;
-        }
-    }
-    char prefix[MAX_PATH] = "/";
-    int dirfd = openat2_in_root(rootfd, "/", O_PATH | O_DIRECTORY);
-    for (int i = 0; i < n; i++) {
-        const char *c = components[i];
-        size_t len = strlen(prefix);
-        snprintf(prefix + len, sizeof prefix - len, "%s%s", len > 1 ? "/" : "", c);
-        int last = i == n - 1;
-        struct stat st;
-        if (fstatat(dirfd, c, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-            if (errno != ENOENT || !create) {
-                fail("%s %s: %s", what, prefix, strerror(errno));
-            }
-            if (mkdirat(dirfd, c, 0755) == 0) {
-                if (fchownat(dirfd, c, u->uid, u->gid, AT_SYMLINK_NOFOLLOW) != 0) {
-                    fail("chown %s: %s", prefix, strerror(errno));
-                }
-            } else if (errno != EEXIST) {
-                fail("mkdir %s: %s", prefix, strerror(errno));
-            }
-        } else if (last && !last_may_be_symlink && S_ISLNK(st.st_mode)) {
-            fail("%s %s is a symlink; refusing to follow it", what, prefix);
-        }
-        int next = last && !last_may_be_symlink
-                ? (int) syscall(SYS_openat2, dirfd, c, &(struct open_how) {
-                        .flags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
-                        .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS }, sizeof(struct open_how))
-                : openat2_in_root(rootfd, prefix, O_PATH | O_DIRECTORY);
-        if (next < 0) {
-            fail("%s %s: %s", what, prefix, strerror(errno));
-        }
-        close(dirfd);
-        dirfd = next;
+    char err[MAX_PATH + 128];
+    int flags = (create ? INROOT_CREATE : 0) | (last_may_be_symlink ? 0 : INROOT_LAST_NOT_SYMLINK);
+    int dirfd = inroot_open_dir(rootfd, full, flags, u->uid, u->gid, err, sizeof err);
+    if (dirfd < 0) {
+        fail("%s %s", what, err);
     }
     return dirfd;
 }
@@ -311,9 +271,8 @@ int main(int argc, char **argv) {
     const char *user_name = *argv[4] ? argv[4] : "root";
     const char *path = argv[5];
     int privileged = argc > 6 && strcmp(argv[6], "privileged") == 0;
-    char *end;
-    long pid = strtol(argv[3], &end, 10);
-    if (*end || pid <= 1) {
+    long pid;
+    if (!parse_long(argv[3], 2, INT32_MAX, &pid)) {
         fail("invalid container pid %s", argv[3]);
     }
 

@@ -1,7 +1,16 @@
 package io.greenhouse.linux;
 
+import jnr.ffi.annotations.In;
+
 /** The libc calls Java has no API for. Bound once by {@link Syscalls}. */
 public interface LibC {
+    int open(String path, int flags);
+
+    int close(int fd);
+
+    /** syscall(2) with the arguments of openat2(2): dirfd, path, struct open_how (three u64), its size. */
+    long syscall(long number, int dirfd, String path, @In long[] how, long size);
+
     int mount(String source, String target, String fstype, long flags, String data);
 
     int umount2(String target, int flags);

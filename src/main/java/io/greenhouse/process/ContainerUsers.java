@@ -2,23 +2,18 @@ package io.greenhouse.process;
 
 import io.greenhouse.backend.GardenException;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
+import io.greenhouse.linux.InRootFiles;
+
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Resolves "name", "uid", "name:group" or "uid:gid" against a container's /etc/passwd and
- * /etc/group. Those files belong to the container, which may have made them (or /etc) symlinks
- * to host files: they are opened without following links and only parsed, never trusted further.
+ * /etc/group. Those files belong to the container: they are read as the container sees them
+ * (symlinks resolved inside its root filesystem, as the helpers resolve paths, never to a host
+ * file) and only parsed, never trusted further.
  */
 public final class ContainerUsers {
     private static final int MAX_FILE = 4 << 20;
@@ -31,26 +26,14 @@ public final class ContainerUsers {
         this.group = group == null ? "" : group;
     }
 
-    public static ContainerUsers of(Path rootfs) {
-        return new ContainerUsers(read(rootfs, "passwd"), read(rootfs, "group"));
+    public static ContainerUsers of(InRootFiles files, Path rootfs) {
+        return new ContainerUsers(read(files, rootfs, "/etc/passwd"), read(files, rootfs, "/etc/group"));
     }
 
-    /** The file's text, or null when it is absent or not a regular file directly under a real /etc. */
-    static String read(Path rootfs, String name) {
-        Path etc = rootfs.resolve("etc");
-        if (!Files.isDirectory(etc, LinkOption.NOFOLLOW_LINKS)) {
-            return null;
-        }
-        Path file = etc.resolve(name);
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            return null;
-        }
-        try (SeekableByteChannel ch = Files.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
-             InputStream in = Channels.newInputStream(ch)) {
-            return new String(in.readNBytes(MAX_FILE), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return null;
-        }
+    /** The file's text, or null when it is absent or not a regular file. */
+    private static String read(InRootFiles files, Path rootfs, String path) {
+        byte[] content = files.readRegularFile(rootfs, path, MAX_FILE);
+        return content == null ? null : new String(content, StandardCharsets.UTF_8);
     }
 
     public ExecUser resolve(String spec) {

@@ -16,12 +16,21 @@ public final class MonitorLauncher {
     private final String runtimeBinary;
     private final Path runtimeRoot;
     private final int bufferBytes;
+    private final MonitorCgroups cgroups;
 
+    /** Monitors that stay in the server's cgroups. */
     public MonitorLauncher(Path monitorBinary, String runtimeBinary, Path runtimeRoot, int bufferBytes) {
+        this(monitorBinary, runtimeBinary, runtimeRoot, bufferBytes, MonitorCgroups.none());
+    }
+
+    /** Monitors that move themselves into {@code cgroups} before they start anything. */
+    public MonitorLauncher(Path monitorBinary, String runtimeBinary, Path runtimeRoot, int bufferBytes,
+                           MonitorCgroups cgroups) {
         this.monitorBinary = monitorBinary;
         this.runtimeBinary = runtimeBinary;
         this.runtimeRoot = runtimeRoot;
         this.bufferBytes = bufferBytes;
+        this.cgroups = cgroups;
     }
 
     /** Where the working directory must be created (inside the rootfs) and for whom. */
@@ -52,6 +61,9 @@ public final class MonitorLauncher {
         }
         if (tty) {
             cmd.add("--tty");
+        }
+        for (Path procs : cgroups.procsFiles()) {
+            cmd.addAll(List.of("--cgroup-procs", procs.toString()));
         }
         if (dir != null) {
             cmd.addAll(List.of("--rootfs", dir.rootfs().toString(), "--ensure-dir", dir.path(),

@@ -9,12 +9,12 @@ import io.greenhouse.backend.ProcessTable;
 import io.greenhouse.backend.ProcessTarget;
 import io.greenhouse.oci.OciJson;
 import io.greenhouse.oci.Process;
+import io.greenhouse.linux.InRootFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -58,8 +58,11 @@ public class ProcessManager implements ProcessTable {
      */
     private final Map<String, Map<String, MonitoredProcess>> containers = new ConcurrentHashMap<>();
 
+    /** Reads the container's own /etc/passwd and checks working directories, inside its root. */
+    private final InRootFiles rootFiles;
+
     public ProcessManager(MonitorLauncher launcher, Path socketsDir, int bufferBytes, OciProcess processSpecs,
-                          Peas peas, Clock clock, Duration exitedRetention, Executor pumps) {
+                          Peas peas, Clock clock, Duration exitedRetention, Executor pumps, InRootFiles rootFiles) {
         this.launcher = launcher;
         this.socketsDir = socketsDir;
         this.bufferBytes = bufferBytes;
@@ -68,6 +71,7 @@ public class ProcessManager implements ProcessTable {
         this.clock = clock;
         this.exitedRetention = exitedRetention;
         this.pumps = pumps;
+        this.rootFiles = rootFiles;
     }
 
     @Override
@@ -129,7 +133,7 @@ public class ProcessManager implements ProcessTable {
     }
 
     private void start(ProcessTarget target, ProcessSpec spec, MonitoredProcess process) {
-        ExecUser user = ContainerUsers.of(target.rootfs()).resolve(spec.user());
+        ExecUser user = ContainerUsers.of(rootFiles, target.rootfs()).resolve(spec.user());
         String cwd = spec.dir().isEmpty() ? user.home() : spec.dir();
         if (!cwd.startsWith("/")) {
             cwd = "/" + cwd;
@@ -138,7 +142,7 @@ public class ProcessManager implements ProcessTable {
         MonitorLauncher.WorkingDirectory ensure = null;
         if (!spec.dir().isEmpty()) {
             ensure = new MonitorLauncher.WorkingDirectory(target.rootfs(), cwd, user.uid(), user.gid());
-        } else if (!Files.isDirectory(target.rootfs().resolve(cwd.substring(1)), LinkOption.NOFOLLOW_LINKS)) {
+        } else if (!rootFiles.isDirectory(target.rootfs(), cwd)) {
             cwd = "/";
         }
         Path dir = process.directory();
@@ -175,7 +179,7 @@ public class ProcessManager implements ProcessTable {
         }
         String runtimeId = Peas.runtimeId(container.handle(), process.id());
         ProcessTarget pea = peas.mountRootfs(container, spec, runtimeId, dir);
-        ExecUser user = ContainerUsers.of(pea.rootfs()).resolve(spec.user());
+        ExecUser user = ContainerUsers.of(rootFiles, pea.rootfs()).resolve(spec.user());
         String cwd = spec.dir().isEmpty() ? "/" : spec.dir().startsWith("/") ? spec.dir() : "/" + spec.dir();
         MonitorLauncher.WorkingDirectory ensure = spec.dir().isEmpty() ? null
                 : new MonitorLauncher.WorkingDirectory(pea.rootfs(), cwd, user.uid(), user.gid());

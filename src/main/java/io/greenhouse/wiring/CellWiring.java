@@ -25,6 +25,8 @@ import io.greenhouse.linux.Syscalls;
 import io.greenhouse.metrics.LifecycleMetrics;
 import io.greenhouse.oci.BundleSettings;
 import io.greenhouse.oci.CellBundles;
+import io.greenhouse.linux.InRootFiles;
+import io.greenhouse.process.MonitorCgroups;
 import io.greenhouse.process.MonitorLauncher;
 import io.greenhouse.process.OciProcess;
 import io.greenhouse.process.Peas;
@@ -119,14 +121,14 @@ public class CellWiring {
     @Produces
     @Singleton
     ProcessTable processes(Settings s, RootfsProvider rootfs, RuncRuntime runtime, CellBundles bundles, Clock clock,
-                           CellThreads threads) {
+                           CellThreads threads, Syscalls syscalls) {
         Path peasRoot = s.peasRuntimeRoot();
         return new ProcessManager(
                 new MonitorLauncher(s.helpers().resolve("greenhouse-monitor"), s.runtimeBinary(), s.runtimeRoot(),
-                        s.processBufferBytes()),
+                        s.processBufferBytes(), new MonitorCgroups(CGROUP_ROOT, s.monitorCgroup())),
                 s.monitorSockets(), s.processBufferBytes(), new OciProcess(bundles.capabilities()),
                 new Peas(rootfs, runtime, bundles.pea(), s.runtimeBinary(), peasRoot),
-                clock, s.processExitedRetention(), threads.tasks());
+                clock, s.processExitedRetention(), threads.tasks(), new InRootFiles(syscalls));
     }
 
     @Produces

@@ -1,5 +1,6 @@
 package io.greenhouse.wiring;
 
+import io.greenhouse.process.MonitorCgroups;
 import org.eclipse.microprofile.config.Config;
 
 import java.nio.file.Path;
@@ -25,10 +26,12 @@ public record Settings(
         long streamInMaxEntries,
         Path monitorSockets,
         int processBufferBytes,
-        Duration processExitedRetention) {
+        Duration processExitedRetention,
+        String monitorCgroup) {
 
     public static Settings from(Config config) {
         Path runtimeRoot = Path.of(string(config, "greenhouse.runtime.root", "/run/greenhouse/runc"));
+        String cgroupParent = string(config, "greenhouse.cgroup.parent", "greenhouse");
         // Beside the runtime root by default: short (unix socket paths are limited to 107 bytes)
         // and, like the runtime's state, gone after a reboot, when no process is left either.
         Path sockets = runtimeRoot.toAbsolutePath().getParent() == null ? Path.of("/run/greenhouse/monitors")
@@ -39,7 +42,7 @@ public record Settings(
                 runtimeRoot,
                 Path.of(string(config, "greenhouse.rootfs.default", "/var/lib/greenhouse/rootfs/busybox")),
                 Path.of(string(config, "greenhouse.helpers.dir", "/var/lib/greenhouse/bin")),
-                string(config, "greenhouse.cgroup.parent", "greenhouse"),
+                cgroupParent,
                 Integer.parseInt(string(config, "greenhouse.containers.max", "250")),
                 duration(string(config, "greenhouse.grace-time.default", "0")),
                 duration(string(config, "greenhouse.stop.timeout", "10s")),
@@ -49,7 +52,8 @@ public record Settings(
                 Long.parseLong(string(config, "greenhouse.files.max-entries", "1000000")),
                 Path.of(string(config, "greenhouse.process.sockets.dir", sockets.toString())),
                 Integer.parseInt(string(config, "greenhouse.process.buffer.bytes", Integer.toString(1 << 20))),
-                duration(string(config, "greenhouse.process.exited-retention", "5m")));
+                duration(string(config, "greenhouse.process.exited-retention", "5m")),
+                string(config, "greenhouse.process.cgroup", MonitorCgroups.defaultPath(cgroupParent)));
     }
 
     /** Peas' runtime root, beside the monitors' sockets: apart from the containers', so they are never listed as ones. */

@@ -151,16 +151,11 @@ public final class TestCell {
 
     /** Kills the server's JVM with SIGKILL, as a crash or the OOM killer would. */
     public void killServer() {
-        Path pidFile = serverScript.getParent().getParent().resolve("usr/servers/.pid/" + serverName + ".pid");
-        try {
-            String pid = Files.readString(pidFile).strip();
-            run("kill", "-9", pid);
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (Files.exists(Path.of("/proc", pid)) && System.nanoTime() < deadline) {
-                sleep(Duration.ofMillis(100));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + pidFile, e);
+        String pid = Long.toString(serverPid());
+        run("kill", "-9", pid);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (Files.exists(Path.of("/proc", pid)) && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(100));
         }
     }
 

@@ -1,6 +1,8 @@
 package io.greenhouse.process;
 
 import io.greenhouse.backend.GardenException;
+import io.greenhouse.linux.InRootFiles;
+import io.greenhouse.linux.Syscalls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +29,7 @@ class ContainerUsersTest {
             video:x:44:alice
             """;
     private final ContainerUsers users = new ContainerUsers(PASSWD, GROUP);
+    private final InRootFiles files = new InRootFiles(new Syscalls());
 
     @Test
     void anEmptyUserIsRoot() {
@@ -69,13 +72,37 @@ class ContainerUsersTest {
     }
 
     @Test
+    void symlinksInsideTheRootfsAreFollowedAsTheContainerWould(@TempDir Path tmp) throws Exception {
+        Path rootfs = tmp.resolve("rootfs");
+        Files.createDirectories(rootfs.resolve("usr/lib"));
+        Files.createDirectories(rootfs.resolve("etc"));
+        Files.writeString(rootfs.resolve("usr/lib/passwd"), "carol:x:1200:1300::/home/carol:/bin/sh\n");
+        Files.writeString(rootfs.resolve("usr/lib/group"), "ops:x:1400:carol\n");
+        // Absolute (starts at the rootfs, not the host's /) and relative with ".." past the top.
+        Files.createSymbolicLink(rootfs.resolve("etc/passwd"), Path.of("/usr/lib/passwd"));
+        Files.createSymbolicLink(rootfs.resolve("etc/group"), Path.of("../../../../../usr/lib/group"));
+        ExecUser carol = ContainerUsers.of(files, rootfs).resolve("carol");
+        assertEquals(1200, carol.uid());
+        assertEquals(1300, carol.gid());
+        assertEquals(List.of(1400), carol.additionalGids());
+    }
+
+    @Test
+    void aFifoIsNeverOpened(@TempDir Path tmp) throws Exception {
+        Path rootfs = tmp.resolve("rootfs");
+        Files.createDirectories(rootfs.resolve("etc"));
+        assertEquals(0, new ProcessBuilder("mkfifo", rootfs.resolve("etc/passwd").toString()).start().waitFor());
+        assertThrows(GardenException.class, () -> ContainerUsers.of(files, rootfs).resolve("mallory"));
+    }
+
+    @Test
     void aPasswdSymlinkedOutOfTheRootfsIsNotFollowed(@TempDir Path tmp) throws Exception {
         Path host = tmp.resolve("host-passwd");
         Files.writeString(host, "mallory:x:0:0::/:/bin/sh\n");
         Path rootfs = tmp.resolve("rootfs");
         Files.createDirectories(rootfs.resolve("etc"));
         Files.createSymbolicLink(rootfs.resolve("etc/passwd"), host);
-        ContainerUsers linked = ContainerUsers.of(rootfs);
+        ContainerUsers linked = ContainerUsers.of(files, rootfs);
         assertThrows(GardenException.class, () -> linked.resolve("mallory"));
         assertEquals(0, linked.resolve("").uid());
     }
@@ -86,6 +113,6 @@ class ContainerUsersTest {
         Files.writeString(hostEtc.resolve("passwd"), "mallory:x:0:0::/:/bin/sh\n");
         Path rootfs = Files.createDirectories(tmp.resolve("rootfs"));
         Files.createSymbolicLink(rootfs.resolve("etc"), hostEtc);
-        assertThrows(GardenException.class, () -> ContainerUsers.of(rootfs).resolve("mallory"));
+        assertThrows(GardenException.class, () -> ContainerUsers.of(files, rootfs).resolve("mallory"));
     }
 }

@@ -41,7 +41,7 @@ class ProcessManagerIT extends ProcessTableContract {
                 host.cell().runtimeBinary(), host.runtimeRoot(), BUFFER);
         return new ProcessManager(launcher, host.monitorSockets(), BUFFER,
                 new OciProcess(host.bundles().capabilities()), null, java.time.Clock.systemUTC(),
-                java.time.Duration.ofMinutes(5), pumps);
+                java.time.Duration.ofMinutes(5), pumps, new io.greenhouse.linux.InRootFiles(new io.greenhouse.linux.Syscalls()));
     }
 
     @Override

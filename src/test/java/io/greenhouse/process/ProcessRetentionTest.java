@@ -50,7 +50,7 @@ class ProcessRetentionTest {
 
     private ProcessManager manager() {
         // Reloading never launches a monitor: no launcher needed.
-        return new ProcessManager(null, work.resolve("sockets"), 1024, null, null, clock, RETENTION, pumps);
+        return new ProcessManager(null, work.resolve("sockets"), 1024, null, null, clock, RETENTION, pumps, null);
     }
 
     private ProcessTarget container() {

@@ -15,6 +15,8 @@ import java.util.stream.Stream;
  * v2 unified tree) and depot entries. Empty when nothing leaked.
  */
 public record HostTraces(Path depot, String runtimeBinary, Path runtimeRoot, String cgroupParent) {
+    /** The process monitors' cgroup under the parent (Settings' default). */
+    public static final String MONITORS_CGROUP = "@monitors";
 
     public List<String> leftovers() {
         List<String> found = new ArrayList<>();
@@ -29,7 +31,13 @@ public record HostTraces(Path depot, String runtimeBinary, Path runtimeRoot, Str
         }
         for (Path parent : cgroupDirectories(cgroupParent)) {
             for (Path child : children(parent)) {
-                if (Files.isDirectory(child)) {
+                if (child.getFileName().toString().equals(MONITORS_CGROUP)) {
+                    // Shared by the cell's monitors and kept; but none may outlive its container.
+                    String pids = read(child.resolve("cgroup.procs")).strip();
+                    if (!pids.isEmpty()) {
+                        found.add("pids in the monitors' cgroup " + child + ": " + pids.replace('\n', ' '));
+                    }
+                } else if (Files.isDirectory(child)) {
                     found.add("cgroup " + child);
                 }
             }
@@ -65,6 +73,14 @@ public record HostTraces(Path depot, String runtimeBinary, Path runtimeRoot, Str
                     .map(line -> line.split(" ")[4]).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
         }
     }
 

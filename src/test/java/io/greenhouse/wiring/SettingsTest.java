@@ -45,6 +45,15 @@ class SettingsTest {
         assertEquals(Duration.ofSeconds(10), s.stopTimeout());
         assertEquals(false, s.destroyContainersOnStart());
         assertEquals(Duration.ofMinutes(5), s.processExitedRetention());
+        assertEquals("greenhouse/@monitors", s.monitorCgroup());
+    }
+
+    @Test
+    void theMonitorsCgroupFollowsTheCgroupParentUnlessSet() {
+        assertEquals("cells/a/@monitors", Settings.from(new MapConfig(Map.of(
+                "greenhouse.cgroup.parent", "/cells/a/"))).monitorCgroup());
+        assertEquals("elsewhere", Settings.from(new MapConfig(Map.of(
+                "greenhouse.cgroup.parent", "cells/a", "greenhouse.process.cgroup", "elsewhere"))).monitorCgroup());
     }
 
     @Test
