@@ -14,7 +14,9 @@ public record ContainerSpec(
         Map<String, String> properties,
         List<String> env,
         boolean privileged,
-        ResourceLimits limits) {
+        ResourceLimits limits,
+        List<ContainerInfo.PortMapping> netIn,
+        List<NetOutRule> netOut) {
 
     public ContainerSpec {
         image = image == null ? ImageRef.DEFAULT : image;
@@ -24,13 +26,23 @@ public record ContainerSpec(
         limits = limits == null ? ResourceLimits.NONE : limits;
         graceTime = graceTime == null ? Duration.ZERO : graceTime;
         network = network == null ? "" : network;
+        netIn = netIn == null ? List.of() : List.copyOf(netIn);
+        netOut = netOut == null ? List.of() : List.copyOf(netOut);
+    }
+
+    /** A spec without port mappings or egress rules. */
+    public ContainerSpec(String handle, Duration graceTime, ImageRef image, List<BindMount> bindMounts, String network,
+                         Map<String, String> properties, List<String> env, boolean privileged, ResourceLimits limits) {
+        this(handle, graceTime, image, bindMounts, network, properties, env, privileged, limits, null, null);
     }
 
     public ContainerSpec withHandle(String newHandle) {
-        return new ContainerSpec(newHandle, graceTime, image, bindMounts, network, properties, env, privileged, limits);
+        return new ContainerSpec(newHandle, graceTime, image, bindMounts, network, properties, env, privileged, limits,
+                netIn, netOut);
     }
 
     public ContainerSpec withGraceTime(Duration newGraceTime) {
-        return new ContainerSpec(handle, newGraceTime, image, bindMounts, network, properties, env, privileged, limits);
+        return new ContainerSpec(handle, newGraceTime, image, bindMounts, network, properties, env, privileged, limits,
+                netIn, netOut);
     }
 }

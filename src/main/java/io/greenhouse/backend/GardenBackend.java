@@ -28,6 +28,7 @@ public final class GardenBackend {
     private final GraceTimeReaper reaper;
     private final MetricsCollector metrics;
     private final ContainerEvents events;
+    private final Networker networker;
 
     /** Live containers by handle. A handle being created or destroyed is held in {@link #busy}. */
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
@@ -36,8 +37,9 @@ public final class GardenBackend {
 
     public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
                          ProcessTable processes, HostCapacity host, CellSettings settings, Clock clock,
-                         MetricsCollector metrics, ContainerEvents events) {
+                         MetricsCollector metrics, ContainerEvents events, Networker networker) {
         this.events = events;
+        this.networker = networker;
         this.store = store;
         this.rootfs = rootfs;
         this.runtime = runtime;
@@ -56,7 +58,12 @@ public final class GardenBackend {
 
     public Capacity capacity() {
         long disk = host.diskBytes();
-        return new Capacity(host.memoryBytes(), disk, disk, settings.maxContainers());
+        return new Capacity(host.memoryBytes(), disk, disk, maxContainers());
+    }
+
+    /** The configured maximum, bounded by how many containers the network's address pool holds. */
+    private int maxContainers() {
+        return Math.min(settings.maxContainers(), networker.capacity());
     }
 
     public Container create(ContainerSpec requested) {
@@ -89,7 +96,7 @@ public final class GardenBackend {
             if (containers.containsKey(handle)) {
                 throw new GardenException("Handle '" + handle + "' already in use");
             }
-            if (containers.size() >= settings.maxContainers()) {
+            if (containers.size() >= maxContainers()) {
                 throw new GardenException("max containers reached");
             }
             Container container = build(spec);
@@ -109,9 +116,16 @@ public final class GardenBackend {
             ContainerRecord record = new ContainerRecord(spec, spec.properties(), spec.graceTime(),
                     java.time.Instant.now(), fs.env(), false);
             store.save(record);
+            // Networking (issue 9): /etc/hosts and /etc/resolv.conf are bind mounted from files the
+            // networker prepares; once the init runs, it connects the init's network namespace.
+            List<BindMount> networkMounts = networker.prepare(handle, directory);
+            List<BindMount> mounts = new ArrayList<>(spec.bindMounts());
+            mounts.addAll(networkMounts);
             runtime.start(new ContainerPlan(handle, hostname(handle), directory, fs.path(),
-                    mergeEnv(fs.env(), spec.env()), spec.bindMounts(), spec.limits(), spec.privileged()));
-            return newContainer(record, directory);
+                    mergeEnv(fs.env(), spec.env()), mounts, spec.limits(), spec.privileged()));
+            ContainerNetwork network = networker.connect(handle, NetworkRequest.of(spec),
+                    runtime.state(handle).pid(), directory);
+            return newContainer(record, directory, network, networkMounts);
         } catch (RuntimeException e) {
             cleanUp(handle);
             throw e;
@@ -190,6 +204,7 @@ public final class GardenBackend {
         Path directory = store.directory(handle);
         runStep(failures, () -> runtime.delete(handle));
         runStep(failures, () -> processes.forget(handle));
+        runStep(failures, () -> networker.disconnect(handle, directory));
         runStep(failures, () -> rootfs.destroy(handle, directory));
         if (failures.isEmpty()) {
             runStep(failures, () -> store.remove(handle));
@@ -261,7 +276,9 @@ public final class GardenBackend {
                 LOG.info(() -> "destroying container " + handle + " of the previous run, as configured");
                 tryCleanUp(handle);
             } else if (runtime.state(handle).running()) {
-                Container container = newContainer(record, store.directory(handle));
+                Path directory = store.directory(handle);
+                Container container = newContainer(record, directory, restoreNetwork(handle, directory),
+                        networker.prepare(handle, directory));
                 containers.put(handle, container);
                 try {
                     processes.reload(container.processTarget());
@@ -285,7 +302,21 @@ public final class GardenBackend {
                 tryCleanUp(handle);
             }
         }
+        try {
+            networker.prune();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not remove what dead containers left of their network", e);
+        }
         ready = true;
+    }
+
+    private ContainerNetwork restoreNetwork(String handle, Path directory) {
+        try {
+            return networker.restore(handle, directory).orElse(ContainerNetwork.NONE);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not restore the network of " + handle, e);
+            return ContainerNetwork.NONE;
+        }
     }
 
     private void tryCleanUp(String handle) {
@@ -312,8 +343,9 @@ public final class GardenBackend {
         ready = false;
     }
 
-    private Container newContainer(ContainerRecord record, Path directory) {
+    private Container newContainer(ContainerRecord record, Path directory, ContainerNetwork network,
+                                   List<BindMount> networkMounts) {
         return new Container(record, directory, rootfs.mountPoint(directory), store, runtime, reaper, processes,
-                settings.stopTimeout(), settings.unifiedCgroups());
+                settings.stopTimeout(), settings.unifiedCgroups(), networker, network, networkMounts);
     }
 }

@@ -4,6 +4,8 @@ import org.eclipse.microprofile.config.Config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Every setting of the cell, read from MicroProfile Config (server.xml variables, environment
@@ -24,7 +26,36 @@ public record Settings(
         long streamInMaxBytes,
         long streamInMaxEntries,
         Path monitorSockets,
-        int processBufferBytes) {
+        int processBufferBytes,
+        Network network) {
+
+    /**
+     * Container networking (greenhouse.network.*); see io.greenhouse.network.NetworkConfig.
+     * An empty external IP means the address of the host's default-route interface.
+     */
+    public record Network(boolean enabled, String pool, int mtu, String externalIp, int portPoolStart,
+                          int portPoolSize, List<String> dnsServers, List<String> allow, boolean allowHostAccess,
+                          String interfacePrefix, String chainPrefix, boolean ipForward) {
+        static Network from(Config config) {
+            return new Network(
+                    Boolean.parseBoolean(string(config, "greenhouse.network.enabled", "true")),
+                    string(config, "greenhouse.network.pool", "10.254.0.0/22"),
+                    Integer.parseInt(string(config, "greenhouse.network.mtu", "1500")),
+                    string(config, "greenhouse.network.external-ip", ""),
+                    Integer.parseInt(string(config, "greenhouse.network.port-pool.start", "61001")),
+                    Integer.parseInt(string(config, "greenhouse.network.port-pool.size", "4534")),
+                    list(string(config, "greenhouse.network.dns-servers", "")),
+                    list(string(config, "greenhouse.network.allow", "")),
+                    Boolean.parseBoolean(string(config, "greenhouse.network.allow-host-access", "false")),
+                    string(config, "greenhouse.network.interface-prefix", "gh"),
+                    string(config, "greenhouse.network.chain-prefix", "greenhouse"),
+                    Boolean.parseBoolean(string(config, "greenhouse.network.ip-forward", "true")));
+        }
+
+        private static List<String> list(String commaSeparated) {
+            return Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(e -> !e.isEmpty()).toList();
+        }
+    }
 
     public static Settings from(Config config) {
         Path runtimeRoot = Path.of(string(config, "greenhouse.runtime.root", "/run/greenhouse/runc"));
@@ -47,7 +78,8 @@ public record Settings(
                 Long.parseLong(string(config, "greenhouse.files.max-bytes", Long.toString(64L << 30))),
                 Long.parseLong(string(config, "greenhouse.files.max-entries", "1000000")),
                 Path.of(string(config, "greenhouse.process.sockets.dir", sockets.toString())),
-                Integer.parseInt(string(config, "greenhouse.process.buffer.bytes", Integer.toString(1 << 20))));
+                Integer.parseInt(string(config, "greenhouse.process.buffer.bytes", Integer.toString(1 << 20))),
+                Network.from(config));
     }
 
     private static String string(Config config, String name, String defaultValue) {

@@ -38,7 +38,7 @@ class FileStreamsTest {
             new FakeProcesses(), host, new CellSettings(10, Duration.ZERO, Duration.ofSeconds(1), false), clock,
             new MetricsCollector(handle -> new ResourceUsage(java.util.Map.of(), 0, 0, 0, 0, 0, 0),
                     (handle, dir) -> DiskUsage.NONE, host, clock),
-            new RecordingEvents());
+            new RecordingEvents(), new FakeNetworker(64));
 
     /** Records calls; while a stream runs, lets the test run code "during" it. */
     private static final class RecordingFiles implements ContainerFiles {

@@ -20,6 +20,7 @@ class GardenBackendTest {
     private final RecordingEvents events = new RecordingEvents();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final FakeProcesses processes = new FakeProcesses();
+    private final FakeNetworker networker = new FakeNetworker(64);
     private final HostCapacity host = new HostCapacity() {
         @Override
         public long memoryBytes() {
@@ -41,7 +42,7 @@ class GardenBackendTest {
         return new GardenBackend(store, rootfs, runtime, processes, host,
                 new CellSettings(maxContainers, defaultGraceTime, Duration.ofSeconds(1), false), clock,
                 new MetricsCollector(handle -> new ResourceUsage(java.util.Map.of(), 0, 0, 0, 0, 0, 0), (handle, dir) -> DiskUsage.NONE, host, clock),
-                events);
+                events, networker);
     }
 
     private final GardenBackend backend = backend(10, Duration.ZERO);
@@ -206,5 +207,69 @@ class GardenBackendTest {
         assertEquals(8L << 30, c.memoryInBytes());
         assertEquals(100L << 30, c.diskInBytes());
         assertEquals(10, c.maxContainers());
+    }
+
+    // Networking (issue 9)
+
+    @Test
+    void theNetworkIsConnectedOnceTheInitRunsAndItsFilesAreBindMounted() {
+        Container c = backend.create(spec("net", Map.of(), List.of()));
+        ContainerPlan plan = runtime.running.get("net");
+        assertEquals(List.of("/etc/hosts", "/etc/resolv.conf"),
+                plan.bindMounts().stream().map(BindMount::destinationPath).toList());
+        ContainerInfo info = c.info();
+        assertEquals("10.254.0.2", info.containerIp());
+        assertEquals("10.254.0.1", info.hostIp());
+        assertEquals("192.0.2.2", info.externalIp());
+        assertEquals("10.254.0.2", c.properties().get("garden.network.container-ip"));
+        assertEquals(plan.bindMounts(), c.processTarget().sharedMounts());
+    }
+
+    @Test
+    void netInIsReportedInInfoAndDestroyDisconnects() {
+        Container c = backend.create(new ContainerSpec("ports", null, null, null, null, null, null, false, null,
+                List.of(new ContainerInfo.PortMapping(0, 8080)), null));
+        ContainerInfo.PortMapping second = c.netIn(0, 9090);
+        assertEquals(List.of(new ContainerInfo.PortMapping(61001, 8080), second), c.info().mappedPorts());
+        backend.destroy("ports");
+        assertTrue(networker.connected.isEmpty());
+    }
+
+    @Test
+    void aFailedConnectLeavesNothingBehind() {
+        networker.connectFailure = new GardenException("insufficient subnets remaining in the pool");
+        GardenException e = assertThrows(GardenException.class, () -> backend.create(spec("nonet", Map.of(), List.of())));
+        assertTrue(e.getMessage().contains("insufficient"), e.getMessage());
+        assertTrue(runtime.deleted.contains("nonet"));
+        assertFalse(store.directories.contains("nonet"));
+        assertThrows(ContainerNotFoundException.class, () -> backend.lookup("nonet"));
+    }
+
+    @Test
+    void reloadRestoresTheNetworkOfRunningContainers() {
+        backend.create(spec("kept", Map.of(), List.of()));
+        backend.lookup("kept").netIn(0, 8080);
+        GardenBackend restarted = new GardenBackend(store, rootfs, runtime, processes, host,
+                new CellSettings(10, Duration.ZERO, Duration.ofSeconds(1), false), clock,
+                new MetricsCollector(handle -> new ResourceUsage(Map.of(), 0, 0, 0, 0, 0, 0),
+                        (handle, dir) -> DiskUsage.NONE, host, clock),
+                events, new FakeNetworker(64, networker.saved));
+        restarted.reload();
+        ContainerInfo info = restarted.lookup("kept").info();
+        assertEquals("10.254.0.2", info.containerIp());
+        assertEquals(List.of(new ContainerInfo.PortMapping(61001, 8080)), info.mappedPorts());
+    }
+
+    @Test
+    void theAddressPoolBoundsMaxContainers() {
+        GardenBackend small = new GardenBackend(store, rootfs, runtime, processes, host,
+                new CellSettings(250, Duration.ZERO, Duration.ofSeconds(1), false), clock,
+                new MetricsCollector(handle -> new ResourceUsage(Map.of(), 0, 0, 0, 0, 0, 0),
+                        (handle, dir) -> DiskUsage.NONE, host, clock),
+                events, new FakeNetworker(2));
+        assertEquals(2, small.capacity().maxContainers());
+        small.create(spec("one", Map.of(), List.of()));
+        small.create(spec("two", Map.of(), List.of()));
+        assertThrows(GardenException.class, () -> small.create(spec("three", Map.of(), List.of())));
     }
 }
