@@ -73,7 +73,7 @@ public final class WireMapper {
         if (rules == null) {
             return List.of();
         }
-        if (rules.contains(null)) {
+        if (rules.stream().anyMatch(java.util.Objects::isNull)) {
             throw new GardenException("a net out rule must be a JSON object, not null");
         }
         return rules.stream().map(WireMapper::netOutRule).toList();

@@ -30,12 +30,6 @@ public record ContainerSpec(
         netOut = netOut == null ? List.of() : List.copyOf(netOut);
     }
 
-    /** A spec without port mappings or egress rules. */
-    public ContainerSpec(String handle, Duration graceTime, ImageRef image, List<BindMount> bindMounts, String network,
-                         Map<String, String> properties, List<String> env, boolean privileged, ResourceLimits limits) {
-        this(handle, graceTime, image, bindMounts, network, properties, env, privileged, limits, null, null);
-    }
-
     public ContainerSpec withHandle(String newHandle) {
         return new ContainerSpec(newHandle, graceTime, image, bindMounts, network, properties, env, privileged, limits,
                 netIn, netOut);

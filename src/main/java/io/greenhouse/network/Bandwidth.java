@@ -1,22 +1,20 @@
 package io.greenhouse.network;
 
 /**
- * A container's bandwidth limit as tc commands on the host side of its veth, where the container
- * cannot change it: a token bucket for traffic into the container (the veth's egress) and a
- * policer for traffic out of it (the veth's ingress). Garden gives bytes per second.
+ * A container's bandwidth limit as tc token buckets, one each way: on the host side of its veth
+ * (the veth's egress is traffic into the container) and on the container's eth0 (traffic out of
+ * it). An ingress policer on the host side would keep both on the host, but needs tc's police
+ * action, which kernels without modules may lack; an unprivileged container cannot change its
+ * eth0's qdisc (it has no CAP_NET_ADMIN), a privileged one could. Garden gives bytes per second.
  */
 final class Bandwidth {
     private Bandwidth() {
     }
 
-    static String limit(String hostInterface, long rateBytes, long burstBytes, int mtu) {
+    static String limit(String device, long rateBytes, long burstBytes, int mtu) {
         // A bucket smaller than a packet passes nothing; veths hand over packets of up to 64 KiB.
         long burst = Math.max(burstBytes, Math.max(mtu, 65536) + 1024L);
-        long bits = rateBytes * 8;
-        return "qdisc add dev " + hostInterface + " root handle 1: tbf rate " + bits + "bit burst " + burst
-                + " latency 100ms\n"
-                + "qdisc add dev " + hostInterface + " handle ffff: ingress\n"
-                + "filter add dev " + hostInterface + " parent ffff: protocol all prio 1 u32 match u32 0 0 police rate "
-                + bits + "bit burst " + burst + " mtu 65535 drop flowid :1\n";
+        return "qdisc add dev " + device + " root handle 1: tbf rate " + rateBytes * 8 + "bit burst " + burst
+                + " latency 100ms\n";
     }
 }

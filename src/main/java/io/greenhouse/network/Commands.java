@@ -69,4 +69,8 @@ class Commands {
     HostCommand.Result tcBatch(String lines) {
         return runWithFile(List.of("tc", "-batch"), lines);
     }
+
+    HostCommand.Result tcBatchIn(int pid, String lines) {
+        return runWithFile(List.of("nsenter", "--net=/proc/" + pid + "/ns/net", "tc", "-batch"), lines);
+    }
 }

@@ -117,7 +117,9 @@ public final class LinuxNetworker implements Networker {
             check(commands.iptablesRestore(firewall.connect(state)), "setting up the firewall of " + handle);
             if (state.bandwidthRate() > 0) {
                 check(commands.tcBatch(Bandwidth.limit(names.hostInterface(state.id()), state.bandwidthRate(),
-                        state.bandwidthBurst(), state.mtu())), "limiting the bandwidth of " + handle);
+                        state.bandwidthBurst(), state.mtu())), "limiting the bandwidth into " + handle);
+                check(commands.tcBatchIn(initPid, Bandwidth.limit("eth0", state.bandwidthRate(),
+                        state.bandwidthBurst(), state.mtu())), "limiting the bandwidth out of " + handle);
             }
             return state.network();
         } catch (RuntimeException e) {
@@ -160,10 +162,17 @@ public final class LinuxNetworker implements Networker {
         rules.forEach(FirewallRules::matches);
         Entry entry = entry(handle);
         synchronized (entry) {
+            long started = System.nanoTime();
             NetworkState changed = entry.state.withRules(rules);
-            check(commands.iptablesRestore(firewall.replaceEgress(changed)), "applying egress rules of " + handle);
+            String text = firewall.replaceEgress(changed);
+            long rendered = System.nanoTime();
+            check(commands.iptablesRestore(text), "applying egress rules of " + handle);
+            long applied = System.nanoTime();
             states.save(containerDirectory.resolve(STATE_FILE), changed);
             entry.state = changed;
+            LOG.info(() -> String.format("%s: %d egress rules (%d new): rendered in %d ms, applied in %d ms, saved in %d ms",
+                    handle, changed.rules().size(), rules.size(), (rendered - started) / 1_000_000,
+                    (applied - rendered) / 1_000_000, (System.nanoTime() - applied) / 1_000_000));
         }
     }
 

@@ -15,11 +15,11 @@ import java.util.List;
  * @param subnet         its subnet ("10.254.0.4/30")
  * @param rules          every egress rule it was given, oldest first
  */
-public record NetworkState(String handle, String id, String subnet, String containerIp, String externalIp, int mtu,
+record NetworkState(String handle, String id, String subnet, String containerIp, String externalIp, int mtu,
                     List<PortMapping> mappedPorts, List<NetOutRule> rules, long bandwidthRate, long bandwidthBurst,
                     List<String> dnsServers) {
 
-    public NetworkState {
+    NetworkState {
         mappedPorts = mappedPorts == null ? List.of() : List.copyOf(mappedPorts);
         rules = rules == null ? List.of() : List.copyOf(rules);
         dnsServers = dnsServers == null ? List.of() : List.copyOf(dnsServers);

@@ -48,7 +48,7 @@ class GardenBackendTest {
     private final GardenBackend backend = backend(10, Duration.ZERO);
 
     private static ContainerSpec spec(String handle, Map<String, String> properties, List<String> env) {
-        return new ContainerSpec(handle, null, null, null, null, properties, env, false, null);
+        return new ContainerSpec(handle, null, null, null, null, properties, env, false, null, null, null);
     }
 
     @Test
@@ -172,7 +172,7 @@ class GardenBackendTest {
     void processesRunInTheContainersRootfsWithItsMergedEnv() {
         rootfs.imageEnv = List.of("A=image", "B=image");
         backend.create(new ContainerSpec("runner", Duration.ZERO, ImageRef.DEFAULT, List.of(), null, Map.of(),
-                List.of("B=spec"), true, ResourceLimits.NONE));
+                List.of("B=spec"), true, ResourceLimits.NONE, null, null));
         assertThrows(GardenException.class, () -> backend.run("runner",
                 new ProcessSpec("", "/bin/true", List.of(), List.of(), "", "", Map.of(), null, ImageRef.DEFAULT, List.of())));
         ProcessTarget target = processes.targets.get(0);

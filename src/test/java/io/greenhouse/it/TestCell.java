@@ -26,6 +26,8 @@ public final class TestCell {
     public final Path runtimeRoot = Path.of(System.getProperty("greenhouse.test.runtimeRoot", "/run/greenhouse-it/runc"));
     public final String cgroupParent = System.getProperty("greenhouse.test.cgroupParent", "greenhouse-it");
     public final GardenClient client = new GardenClient(url);
+    /** The cell's network interface and iptables chain prefix (it-server.env). */
+    public final String networkPrefix = System.getProperty("greenhouse.test.networkPrefix", "ghit");
 
     /** Everything a container of this cell can leave on the host; empty when nothing leaked. */
     public List<String> leftovers() {
@@ -39,6 +41,8 @@ public final class TestCell {
             found.add("monitor socket " + socket);
         }
         monitors().forEach(pid -> found.add("process monitor " + pid));
+        // Containers' networks: veths, bridges, iptables chains and rules (qdiscs live on the veths).
+        found.addAll(io.greenhouse.testsupport.NetworkTraces.of(networkPrefix, networkPrefix).leftovers());
         return found;
     }
 

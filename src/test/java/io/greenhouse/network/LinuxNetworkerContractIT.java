@@ -3,6 +3,8 @@ package io.greenhouse.network;
 import io.greenhouse.backend.Networker;
 import io.greenhouse.backend.NetworkerContract;
 import io.greenhouse.testsupport.NetworkTraces;
+import io.greenhouse.testsupport.HostTraces;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 
 import java.io.IOException;
@@ -64,5 +66,11 @@ class LinuxNetworkerContractIT extends NetworkerContract {
     @AfterEach
     void nothingLeaks() {
         assertEquals(List.of(), NetworkTraces.of(PREFIX, PREFIX).leftovers());
+    }
+
+    @AfterAll
+    static void removeTheCellsChains() {
+        NetworkTraces.of(PREFIX, PREFIX).removeCellChains();
+        assertEquals("", HostTraces.run("sh", "-c", "iptables-save | grep " + PREFIX + " || true"));
     }
 }

@@ -34,6 +34,34 @@ public record NetworkTraces(String interfacePrefix, String chainPrefix) {
                 }
             }
         }
+        for (String line : HostTraces.run("tc", "qdisc", "show").lines().toList()) {
+            if (line.contains(" dev " + interfacePrefix) && !line.contains(" noqueue ")) {
+                found.add("qdisc " + line);
+            }
+        }
         return found;
+    }
+
+    /** Removes a cell's own chains and their jumps (what a cell keeps between runs), for tests that made one. */
+    public void removeCellChains() {
+        String p = chainPrefix;
+        String ifs = interfacePrefix + "+";
+        List<List<String>> steps = List.of(
+                List.of("-D", "FORWARD", "-i", ifs, "-j", p + "-forward"),
+                List.of("-D", "FORWARD", "-o", ifs, "-j", p + "-forward"),
+                List.of("-D", "INPUT", "-i", ifs, "-j", p + "-input"),
+                List.of("-F", p + "-forward"), List.of("-X", p + "-forward"),
+                List.of("-F", p + "-input"), List.of("-X", p + "-input"),
+                List.of("-F", p + "-containers"), List.of("-X", p + "-containers"),
+                List.of("-t", "nat", "-D", "PREROUTING", "-m", "addrtype", "--dst-type", "LOCAL", "-j", p + "-prerouting"),
+                List.of("-t", "nat", "-D", "OUTPUT", "-m", "addrtype", "--dst-type", "LOCAL", "-j", p + "-prerouting"),
+                List.of("-t", "nat", "-D", "POSTROUTING", "-j", p + "-postrouting"),
+                List.of("-t", "nat", "-F", p + "-prerouting"), List.of("-t", "nat", "-X", p + "-prerouting"),
+                List.of("-t", "nat", "-F", p + "-postrouting"), List.of("-t", "nat", "-X", p + "-postrouting"));
+        for (List<String> step : steps) {
+            List<String> command = new ArrayList<>(List.of("iptables", "-w"));
+            command.addAll(step);
+            HostTraces.run(command.toArray(String[]::new));
+        }
     }
 }
