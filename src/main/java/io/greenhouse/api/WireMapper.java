@@ -11,6 +11,8 @@ import io.greenhouse.api.wire.ImageRefJson;
 import io.greenhouse.api.wire.LimitsJson;
 import io.greenhouse.api.wire.MemoryLimitsJson;
 import io.greenhouse.api.wire.MetricsJson;
+import io.greenhouse.api.wire.NetInJson;
+import io.greenhouse.api.wire.NetOutRuleJson;
 import io.greenhouse.api.wire.PidLimitsJson;
 import io.greenhouse.backend.BindMount;
 import io.greenhouse.backend.Capacity;
@@ -19,6 +21,7 @@ import io.greenhouse.backend.ContainerMetrics;
 import io.greenhouse.backend.ContainerSpec;
 import io.greenhouse.backend.GardenException;
 import io.greenhouse.backend.ImageRef;
+import io.greenhouse.backend.NetOutRule;
 import io.greenhouse.backend.ResourceLimits;
 import io.greenhouse.backend.ResourceUsage;
 
@@ -33,10 +36,6 @@ public final class WireMapper {
     }
 
     public static ContainerSpec toSpec(ContainerSpecJson json) {
-        if (json.netIn() != null && !json.netIn().isEmpty()
-                || json.netOutRules() != null && !json.netOutRules().isEmpty()) {
-            throw new GardenException("netin and netout_rules are not supported by this cell yet");
-        }
         ImageRef image = image(json.rootfs(), json.image());
         List<BindMount> mounts = json.bindMounts() == null ? List.of()
                 : json.bindMounts().stream().map(WireMapper::bindMount).toList();
@@ -49,7 +48,52 @@ public final class WireMapper {
                 properties(json.properties()),
                 env(json.env()),
                 Boolean.TRUE.equals(json.privileged()),
-                limits(json.limits()));
+                limits(json.limits()),
+                json.netIn() == null ? null : json.netIn().stream().map(WireMapper::netIn).toList(),
+                netOutRules(json.netOutRules()));
+    }
+
+    public static ContainerInfo.PortMapping netIn(NetInJson json) {
+        return new ContainerInfo.PortMapping(port(json.hostPort(), "host_port"), port(json.containerPort(), "container_port"));
+    }
+
+    private static long port(Long value, String what) {
+        long p = value == null ? 0 : value;
+        if (p < 0 || p > 65535) {
+            throw new GardenException(what + " must be a port number (0 to 65535), not " + p);
+        }
+        return p;
+    }
+
+    public static NetInJson netIn(ContainerInfo.PortMapping mapping) {
+        return new NetInJson(mapping.hostPort(), mapping.containerPort());
+    }
+
+    public static List<NetOutRule> netOutRules(List<NetOutRuleJson> rules) {
+        if (rules == null) {
+            return List.of();
+        }
+        if (rules.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new GardenException("a net out rule must be a JSON object, not null");
+        }
+        return rules.stream().map(WireMapper::netOutRule).toList();
+    }
+
+    public static NetOutRule netOutRule(NetOutRuleJson json) {
+        int protocol = json.protocol() == null ? 0 : json.protocol();
+        NetOutRule.Protocol[] protocols = NetOutRule.Protocol.values();
+        if (protocol < 0 || protocol >= protocols.length) {
+            throw new GardenException("invalid protocol: " + protocol);
+        }
+        return new NetOutRule(protocols[protocol],
+                json.networks() == null ? null : json.networks().stream()
+                        .map(n -> new NetOutRule.IpRange(n.start(), n.end())).toList(),
+                json.ports() == null ? null : json.ports().stream()
+                        .map(p -> new NetOutRule.PortRange(p.start() == null ? 0 : p.start(), p.end() == null ? 0 : p.end()))
+                        .toList(),
+                json.icmps() == null ? null
+                        : new NetOutRule.IcmpControl(json.icmps().type() == null ? 0 : json.icmps().type(), json.icmps().code()),
+                Boolean.TRUE.equals(json.log()));
     }
 
     /** A JSON null value decodes to "" in the Go server; here too, rather than failing later. */

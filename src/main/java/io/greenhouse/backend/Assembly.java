@@ -1,6 +1,7 @@
 package io.greenhouse.backend;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,6 +14,8 @@ final class Assembly {
     private ContainerRecord record;
     private RootfsProvider.Rootfs rootfs;
     private int initPid;
+    private List<BindMount> networkMounts = List.of();
+    private ContainerNetwork network = ContainerNetwork.NONE;
 
     Assembly(ContainerSpec spec, Path directory, ContainerRecord record) {
         this.spec = spec;
@@ -59,5 +62,23 @@ final class Assembly {
 
     void initPid(int pid) {
         this.initPid = pid;
+    }
+
+    /** The network's files the bundle bind mounts (/etc/hosts, /etc/resolv.conf); peas share them. */
+    List<BindMount> networkMounts() {
+        return networkMounts;
+    }
+
+    void networkMounts(List<BindMount> mounts) {
+        this.networkMounts = List.copyOf(mounts);
+    }
+
+    /** The container's addresses and mapped ports; {@link ContainerNetwork#NONE} until connected. */
+    ContainerNetwork network() {
+        return network;
+    }
+
+    void network(ContainerNetwork connected) {
+        this.network = connected;
     }
 }

@@ -21,9 +21,19 @@ public final class Container {
     private final Duration stopTimeout;
     private final boolean unifiedCgroups;
     private ContainerRecord record;
+    // Networking (issue 9): the networker, the container's addresses and mapped ports, and the
+    // network's bind mounts (/etc/hosts, /etc/resolv.conf) that its peas share.
+    private final Networker networker;
+    private final List<BindMount> networkMounts;
+    private volatile ContainerNetwork network;
+    private final Object networkLock = new Object();
 
     Container(ContainerRecord record, Path directory, Path rootfs, ContainerStore store, ContainerRuntime runtime,
-              ContainerSignals signals, GraceTimeReaper reaper, ProcessTable processes, Duration stopTimeout, boolean unifiedCgroups) {
+              ContainerSignals signals, GraceTimeReaper reaper, ProcessTable processes, Duration stopTimeout,
+              boolean unifiedCgroups, Networker networker, ContainerNetwork network, List<BindMount> networkMounts) {
+        this.networker = networker;
+        this.network = network;
+        this.networkMounts = List.copyOf(networkMounts);
         this.record = record;
         this.directory = directory;
         this.rootfs = rootfs;
@@ -50,21 +60,36 @@ public final class Container {
 
     public ContainerInfo info() {
         ContainerRecord r = record();
+        ContainerNetwork n = network;
         return new ContainerInfo(
                 r.stopped() ? "stopped" : "active",
                 List.of(),
-                "", "", "",
+                n.hostIp(), n.containerIp(), n.externalIp(),
                 directory.toString(),
                 processes.runningIds(handle()),
-                r.properties(),
-                List.of());
+                properties(),
+                n.mappedPorts());
+    }
+
+    /** Maps a host port to a container port (Garden's NetIn); 0 picks from the port pool / the host port. */
+    public ContainerInfo.PortMapping netIn(long hostPort, long containerPort) {
+        synchronized (networkLock) {
+            ContainerInfo.PortMapping mapping = networker.netIn(handle(), directory, hostPort, containerPort);
+            network = network.withMappedPort(mapping);
+            return mapping;
+        }
+    }
+
+    /** Allows egress (Garden's NetOut and BulkNetOut), at once, in one transaction. */
+    public void netOut(List<NetOutRule> rules) {
+        networker.netOut(handle(), directory, rules);
     }
 
     /** What the process table needs to run processes in this container. */
     public ProcessTarget processTarget() {
         ContainerRecord r = record();
         return new ProcessTarget(handle(), directory, rootfs,
-                ContainerPlan.mergeEnv(r.rootfsEnv(), r.spec().env()), r.spec().privileged());
+                ContainerPlan.mergeEnv(r.rootfsEnv(), r.spec().env()), r.spec().privileged(), networkMounts);
     }
 
     public ContainerProcess run(ProcessSpec spec) {
@@ -101,12 +126,25 @@ public final class Container {
         update(record().withStopped(true));
     }
 
+    /** The client's properties and, as Guardian lists them, the network's (garden.network.*). */
     public Map<String, String> properties() {
-        return record().properties();
+        Map<String, String> props = record().properties();
+        ContainerNetwork n = network;
+        if (n.containerIp().isEmpty()) {
+            return props;
+        }
+        Map<String, String> all = new HashMap<>(props);
+        all.put("garden.network.container-ip", n.containerIp());
+        all.put("garden.network.host-ip", n.hostIp());
+        all.put("garden.network.external-ip", n.externalIp());
+        all.put("garden.network.mapped-ports", n.mappedPorts().stream()
+                .map(m -> "{\"HostPort\":" + m.hostPort() + ",\"ContainerPort\":" + m.containerPort() + "}")
+                .collect(java.util.stream.Collectors.joining(",", "[", "]")));
+        return all;
     }
 
     public String property(String key) {
-        String value = record().properties().get(key);
+        String value = properties().get(key);
         if (value == null) {
             throw new GardenException("property does not exist: " + key);
         }

@@ -14,7 +14,9 @@ public record ContainerSpec(
         Map<String, String> properties,
         List<String> env,
         boolean privileged,
-        ResourceLimits limits) {
+        ResourceLimits limits,
+        List<ContainerInfo.PortMapping> netIn,
+        List<NetOutRule> netOut) {
 
     public ContainerSpec {
         image = image == null ? ImageRef.DEFAULT : image;
@@ -24,10 +26,13 @@ public record ContainerSpec(
         limits = limits == null ? ResourceLimits.NONE : limits;
         graceTime = graceTime == null ? Duration.ZERO : graceTime;
         network = network == null ? "" : network;
+        netIn = netIn == null ? List.of() : List.copyOf(netIn);
+        netOut = netOut == null ? List.of() : List.copyOf(netOut);
     }
 
     public ContainerSpec withHandle(String newHandle) {
-        return new ContainerSpec(newHandle, graceTime, image, bindMounts, network, properties, env, privileged, limits);
+        return new ContainerSpec(newHandle, graceTime, image, bindMounts, network, properties, env, privileged, limits,
+                netIn, netOut);
     }
 
     /** The spec as it may be stored or logged: the image without its registry credentials. */
@@ -36,10 +41,11 @@ public record ContainerSpec(
             return this;
         }
         return new ContainerSpec(handle, graceTime, new ImageRef(image.uri(), "", ""), bindMounts, network,
-                properties, env, privileged, limits);
+                properties, env, privileged, limits, netIn, netOut);
     }
 
     public ContainerSpec withGraceTime(Duration newGraceTime) {
-        return new ContainerSpec(handle, newGraceTime, image, bindMounts, network, properties, env, privileged, limits);
+        return new ContainerSpec(handle, newGraceTime, image, bindMounts, network, properties, env, privileged, limits,
+                netIn, netOut);
     }
 }

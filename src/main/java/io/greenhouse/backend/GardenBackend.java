@@ -33,6 +33,7 @@ public final class GardenBackend {
     private final MetricsCollector metrics;
     private final ContainerEvents events;
     private final StepObserver observer;
+    private final Networker networker;
     /**
      * How a container is made, in order. Undone in reverse: the runtime's container goes before
      * the process records (whose processes die with it), and both before the root filesystem.
@@ -50,13 +51,15 @@ public final class GardenBackend {
 
     public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
                          ContainerSignals signals, ProcessTable processes, HostCapacity host, CellSettings settings,
-                         Clock clock, MetricsCollector metrics, ContainerEvents events) {
-        this(store, rootfs, runtime, signals, processes, host, settings, clock, metrics, events, StepObserver.NONE);
+                         Clock clock, MetricsCollector metrics, ContainerEvents events, Networker networker) {
+        this(store, rootfs, runtime, signals, processes, host, settings, clock, metrics, events, networker,
+                StepObserver.NONE);
     }
 
     public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
                          ContainerSignals signals, ProcessTable processes, HostCapacity host, CellSettings settings,
-                         Clock clock, MetricsCollector metrics, ContainerEvents events, StepObserver observer) {
+                         Clock clock, MetricsCollector metrics, ContainerEvents events, Networker networker,
+                         StepObserver observer) {
         this.events = events;
         this.store = store;
         this.rootfs = rootfs;
@@ -69,7 +72,9 @@ public final class GardenBackend {
         this.reaper = new GraceTimeReaper(clock);
         this.metrics = metrics;
         this.observer = observer;
-        this.steps = List.of(new RootfsStep(rootfs, store), new ProcessesStep(processes), new RuntimeStep(runtime));
+        this.networker = networker;
+        this.steps = List.of(new RootfsStep(rootfs, store), new ProcessesStep(processes),
+                new NetworkFilesStep(networker), new RuntimeStep(runtime), new NetworkStep(networker));
     }
 
     public void ping() {
@@ -80,7 +85,12 @@ public final class GardenBackend {
 
     public Capacity capacity() {
         long disk = host.diskBytes();
-        return new Capacity(host.memoryBytes(), disk, disk, settings.maxContainers());
+        return new Capacity(host.memoryBytes(), disk, disk, maxContainers());
+    }
+
+    /** The configured maximum, bounded by how many containers the network's address pool holds. */
+    private int maxContainers() {
+        return Math.min(settings.maxContainers(), networker.capacity());
     }
 
     public Container create(ContainerSpec requested) {
@@ -132,7 +142,7 @@ public final class GardenBackend {
 
     /** Counts this create against max containers, with every other create still in flight. */
     private synchronized void reserveSlot() {
-        if (containers.size() + creating >= settings.maxContainers()) {
+        if (containers.size() + creating >= maxContainers()) {
             throw new GardenException("max containers reached");
         }
         creating++;
@@ -164,7 +174,7 @@ public final class GardenBackend {
             ContainerRecord created = container.record().orElseThrow().withPhase(ContainerRecord.Phase.CREATED);
             store.save(created);
             observer.after("create", "created", handle);
-            return newContainer(created, directory);
+            return newContainer(created, container);
         } catch (RuntimeException e) {
             List<RuntimeException> failures = unmake(container, "rollback");
             failures.forEach(e::addSuppressed);
@@ -241,7 +251,7 @@ public final class GardenBackend {
 
     /** An assembly for a depot directory without a readable record: only its handle is known. */
     private Assembly assembly(String handle) {
-        return new Assembly(new ContainerSpec(handle, null, null, null, null, null, null, false, null),
+        return new Assembly(new ContainerSpec(handle, null, null, null, null, null, null, false, null, null, null),
                 store.directory(handle), null);
     }
 
@@ -341,7 +351,7 @@ public final class GardenBackend {
                 List<RuntimeException> failures = unmake(container, "reload");
                 if (!failures.isEmpty()) {
                     // still listed, so that the client can destroy it again
-                    containers.put(handle, newContainer(record, container.directory()));
+                    containers.put(handle, newContainer(record, container));
                     logFailures(handle, failures);
                 }
             } else {
@@ -358,6 +368,11 @@ public final class GardenBackend {
                 logFailures(handle, unmake(assembly(handle), "reload"));
             }
         }
+        try {
+            networker.prune();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not remove what dead containers left of their network", e);
+        }
         ready = true;
     }
 
@@ -370,7 +385,7 @@ public final class GardenBackend {
             }
         } catch (StateUnknownException e) {
             LOG.warning(() -> "serving " + handle + " though " + e.getMessage() + "; asking again shortly");
-            containers.put(handle, newContainer(record, container.directory()));
+            containers.put(handle, newContainer(record, container));
             reaper.track(handle, record.graceTime());
             doubtful.add(handle);
             return;
@@ -379,7 +394,7 @@ public final class GardenBackend {
             logFailures(handle, unmake(container, "reload"));
             return;
         }
-        Container served = newContainer(record, container.directory());
+        Container served = newContainer(record, container);
         containers.put(handle, served);
         reloadProcesses(served);
         reaper.track(handle, record.graceTime());
@@ -410,7 +425,10 @@ public final class GardenBackend {
                     step.restore(parts);
                 }
                 doubtful.remove(handle);
-                reloadProcesses(container);
+                // served again with every part found, its network included
+                Container found = newContainer(container.record(), parts);
+                containers.put(handle, found);
+                reloadProcesses(found);
                 LOG.info(() -> "the state of " + handle + " is known again: running");
             } catch (StateUnknownException e) {
                 LOG.fine(() -> "the state of " + handle + " is still unknown");
@@ -451,8 +469,9 @@ public final class GardenBackend {
         });
     }
 
-    private Container newContainer(ContainerRecord record, Path directory) {
-        return new Container(record, directory, rootfs.mountPoint(directory), store, runtime, signals, reaper, processes,
-                settings.stopTimeout(), settings.unifiedCgroups());
+    private Container newContainer(ContainerRecord record, Assembly parts) {
+        return new Container(record, parts.directory(), rootfs.mountPoint(parts.directory()), store, runtime, signals,
+                reaper, processes, settings.stopTimeout(), settings.unifiedCgroups(), networker, parts.network(),
+                parts.networkMounts());
     }
 }

@@ -1,5 +1,8 @@
 package io.greenhouse.backend;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** Writes the container's bundle and starts its init with the OCI runtime. */
 final class RuntimeStep implements CreateStep {
     private final ContainerRuntime runtime;
@@ -17,9 +20,11 @@ final class RuntimeStep implements CreateStep {
     public void make(Assembly container) {
         ContainerSpec spec = container.spec();
         RootfsProvider.Rootfs fs = container.rootfs();
+        List<BindMount> mounts = new ArrayList<>(spec.bindMounts());
+        mounts.addAll(container.networkMounts());
         runtime.start(new ContainerPlan(container.handle(), ContainerPlan.hostname(container.handle()),
                 container.directory(), fs.path(), ContainerPlan.mergeEnv(fs.env(), spec.env()),
-                spec.bindMounts(), spec.limits(), spec.privileged()));
+                mounts, spec.limits(), spec.privileged()));
         ContainerRuntime.RuntimeState state = runtime.state(container.handle());
         if (!state.running()) {
             throw new GardenException("container " + container.handle() + " did not stay running after start: "

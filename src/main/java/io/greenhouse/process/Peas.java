@@ -1,5 +1,6 @@
 package io.greenhouse.process;
 
+import io.greenhouse.backend.BindMount;
 import io.greenhouse.backend.ContainerPlan;
 import io.greenhouse.backend.ContainerRuntime;
 import io.greenhouse.backend.ProcessSpec;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.logging.Level;
@@ -80,8 +82,11 @@ public final class Peas {
                      Process process) {
         int sandboxInit = containers.state(container.handle()).pid();
         ResourceLimits limits = spec.limitsOverride() == null ? ResourceLimits.NONE : spec.limitsOverride();
+        // The container's shared mounts (its /etc/hosts and /etc/resolv.conf) first, the pea's own after.
+        List<BindMount> mounts = new ArrayList<>(container.sharedMounts());
+        mounts.addAll(spec.bindMounts());
         ContainerPlan plan = new ContainerPlan(runtimeId, "", pea.directory(), pea.rootfs(), pea.env(),
-                spec.bindMounts(), limits, container.privileged());
+                mounts, limits, container.privileged());
         BundleInput.Pea sidecar = new BundleInput.Pea(container.handle(), sandboxInit, process,
                 spec.limitsOverride() != null);
         json.writeConfig(pea.directory(), bundle.build(BundleInput.pea(plan, sidecar)));

@@ -7,6 +7,10 @@ import io.greenhouse.backend.ContainerStore;
 import io.greenhouse.backend.GardenBackend;
 import io.greenhouse.backend.HostCapacity;
 import io.greenhouse.backend.MetricsCollector;
+import io.greenhouse.backend.Networker;
+import io.greenhouse.network.LinuxNetworker;
+import io.greenhouse.network.LoopbackOnly;
+import io.greenhouse.network.NetworkConfig;
 import io.greenhouse.backend.ProcessTable;
 import io.greenhouse.backend.RootfsProvider;
 import io.greenhouse.backend.StepObserver;
@@ -146,15 +150,28 @@ public class CellWiring {
 
     @Produces
     @Singleton
+    Networker networker(Settings s) {
+        Settings.Network n = s.network();
+        if (!n.enabled()) {
+            return new LoopbackOnly();
+        }
+        return new LinuxNetworker(new NetworkConfig(n.pool(), n.mtu(),
+                n.externalIp().isEmpty() ? LinuxNetworker.defaultExternalIp() : n.externalIp(),
+                n.portPoolStart(), n.portPoolSize(), n.dnsServers(), n.allow(), n.allowHostAccess(),
+                n.interfacePrefix(), n.chainPrefix(), n.ipForward(), Path.of("/etc/resolv.conf")));
+    }
+
+    @Produces
+    @Singleton
     GardenBackend backend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
                           ProcessTable processes, HostCapacity host, Settings s, Clock clock,
                           MetricsCollector metricsCollector, LifecycleMetrics events, Config config,
-                          Syscalls syscalls) {
+                          Syscalls syscalls, Networker networker) {
         return new GardenBackend(store, rootfs, runtime, new CgroupSignals(CGROUP_ROOT, s.cgroupParent()),
                 processes, host,
                 new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout(),
                         s.destroyContainersOnStart(), CgroupUsageMeter.isUnified(CGROUP_ROOT)),
-                clock, metricsCollector, events, faultInjection(config, syscalls));
+                clock, metricsCollector, events, networker, faultInjection(config, syscalls));
     }
 
     /** Crash tests name a step after which the server kills itself; nothing else sets it. */

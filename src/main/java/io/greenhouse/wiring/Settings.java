@@ -5,6 +5,8 @@ import org.eclipse.microprofile.config.Config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Every setting of the cell, read from MicroProfile Config (server.xml variables, environment
@@ -27,7 +29,36 @@ public record Settings(
         Path monitorSockets,
         int processBufferBytes,
         Duration processExitedRetention,
-        String monitorCgroup) {
+        String monitorCgroup,
+        Network network) {
+
+    /**
+     * Container networking (greenhouse.network.*); see io.greenhouse.network.NetworkConfig.
+     * An empty external IP means the address of the host's default-route interface.
+     */
+    public record Network(boolean enabled, String pool, int mtu, String externalIp, int portPoolStart,
+                          int portPoolSize, List<String> dnsServers, List<String> allow, boolean allowHostAccess,
+                          String interfacePrefix, String chainPrefix, boolean ipForward) {
+        static Network from(Config config) {
+            return new Network(
+                    Boolean.parseBoolean(string(config, "greenhouse.network.enabled", "true")),
+                    string(config, "greenhouse.network.pool", "10.254.0.0/22"),
+                    Integer.parseInt(string(config, "greenhouse.network.mtu", "1500")),
+                    string(config, "greenhouse.network.external-ip", ""),
+                    Integer.parseInt(string(config, "greenhouse.network.port-pool.start", "61001")),
+                    Integer.parseInt(string(config, "greenhouse.network.port-pool.size", "4534")),
+                    list(string(config, "greenhouse.network.dns-servers", "")),
+                    list(string(config, "greenhouse.network.allow", "")),
+                    Boolean.parseBoolean(string(config, "greenhouse.network.allow-host-access", "false")),
+                    string(config, "greenhouse.network.interface-prefix", "gh"),
+                    string(config, "greenhouse.network.chain-prefix", "greenhouse"),
+                    Boolean.parseBoolean(string(config, "greenhouse.network.ip-forward", "true")));
+        }
+
+        private static List<String> list(String commaSeparated) {
+            return Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(e -> !e.isEmpty()).toList();
+        }
+    }
 
     public static Settings from(Config config) {
         Path runtimeRoot = Path.of(string(config, "greenhouse.runtime.root", "/run/greenhouse/runc"));
@@ -53,7 +84,8 @@ public record Settings(
                 Path.of(string(config, "greenhouse.process.sockets.dir", sockets.toString())),
                 Integer.parseInt(string(config, "greenhouse.process.buffer.bytes", Integer.toString(1 << 20))),
                 duration(string(config, "greenhouse.process.exited-retention", "5m")),
-                string(config, "greenhouse.process.cgroup", MonitorCgroups.defaultPath(cgroupParent)));
+                string(config, "greenhouse.process.cgroup", MonitorCgroups.defaultPath(cgroupParent)),
+                Network.from(config));
     }
 
     /** Peas' runtime root, beside the monitors' sockets: apart from the containers', so they are never listed as ones. */

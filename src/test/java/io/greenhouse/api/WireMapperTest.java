@@ -2,7 +2,9 @@ package io.greenhouse.api;
 
 import io.greenhouse.api.wire.ContainerSpecJson;
 import io.greenhouse.backend.BindMount;
+import io.greenhouse.backend.ContainerInfo;
 import io.greenhouse.backend.ContainerSpec;
+import io.greenhouse.backend.NetOutRule;
 import io.greenhouse.backend.GardenException;
 import io.greenhouse.backend.ResourceLimits;
 import org.junit.jupiter.api.Test;
@@ -75,7 +77,9 @@ class WireMapperTest {
                 "{\"limits\":{\"pid_limits\":{\"max\":-1}}}",
                 "{\"bind_mounts\":[{\"src_path\":\"/a\",\"dst_path\":\"/b\",\"mode\":2}]}",
                 "{\"bind_mounts\":[{\"src_path\":\"/a\",\"dst_path\":\"/b\",\"origin\":7}]}",
-                "{\"netin\":[{\"host_port\":1}]}")) {
+                "{\"netin\":[{\"host_port\":-1}]}",
+                "{\"netin\":[{\"container_port\":65536}]}",
+                "{\"netout_rules\":[{\"protocol\":9}]}")) {
             assertThrows(GardenException.class, () -> parse(bad), bad);
         }
     }
@@ -94,5 +98,18 @@ class WireMapperTest {
     @Test
     void aNullEnvEntryIsAGardenError() {
         assertThrows(GardenException.class, () -> parse("{\"env\":[\"A=1\",null]}"));
+    }
+
+    @Test
+    void netInAndNetOutRulesAreReadWithGardensFieldNames() {
+        ContainerSpec spec = parse("{\"netin\":[{\"host_port\":61001,\"container_port\":8080},{\"container_port\":9090}],"
+                + "\"netout_rules\":[{\"protocol\":1,\"networks\":[{\"start\":\"10.0.0.1\",\"end\":\"10.0.0.9\"}],"
+                + "\"ports\":[{\"start\":80,\"end\":443}],\"log\":true},{\"protocol\":3,\"icmps\":{\"type\":8,\"code\":0}},{}]}");
+        assertEquals(List.of(new ContainerInfo.PortMapping(61001, 8080), new ContainerInfo.PortMapping(0, 9090)), spec.netIn());
+        assertEquals(List.of(
+                new NetOutRule(NetOutRule.Protocol.TCP, List.of(new NetOutRule.IpRange("10.0.0.1", "10.0.0.9")),
+                        List.of(new NetOutRule.PortRange(80, 443)), null, true),
+                new NetOutRule(NetOutRule.Protocol.ICMP, null, null, new NetOutRule.IcmpControl(8, 0), false),
+                new NetOutRule(NetOutRule.Protocol.ALL, null, null, null, false)), spec.netOut());
     }
 }

@@ -14,6 +14,7 @@ class BackendFixture {
     final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     final FakeProcesses processes = new FakeProcesses();
     final FakeSignals signals = new FakeSignals();
+    final FakeNetworker networker = new FakeNetworker(64);
     final HostCapacity host = new HostCapacity() {
         @Override
         public long memoryBytes() {
@@ -36,11 +37,15 @@ class BackendFixture {
     }
 
     GardenBackend backend(int maxContainers, Duration defaultGraceTime, StepObserver observer) {
+        return backend(maxContainers, defaultGraceTime, networker, observer);
+    }
+
+    GardenBackend backend(int maxContainers, Duration defaultGraceTime, Networker network, StepObserver observer) {
         return new GardenBackend(store, rootfs, runtime, signals, processes, host,
                 new CellSettings(maxContainers, defaultGraceTime, Duration.ofSeconds(1), false), clock,
                 new MetricsCollector(handle -> new ResourceUsage(Map.of(), 0, 0, 0, 0, 0, 0),
                         (handle, dir) -> DiskUsage.NONE, host, clock),
-                events, observer);
+                events, network, observer);
     }
 
     /** A backend as the cell serves it: its reload (of whatever the doubles hold) done. */
@@ -55,7 +60,7 @@ class BackendFixture {
     }
 
     static ContainerSpec spec(String handle, Map<String, String> properties, List<String> env) {
-        return new ContainerSpec(handle, null, null, null, null, properties, env, false, null);
+        return new ContainerSpec(handle, null, null, null, null, properties, env, false, null, null, null);
     }
 
     static ContainerSpec spec(String handle) {

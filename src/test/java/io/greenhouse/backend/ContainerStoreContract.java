@@ -34,7 +34,7 @@ public abstract class ContainerStoreContract {
     protected static ContainerRecord record(String handle, Map<String, String> properties) {
         ContainerSpec spec = new ContainerSpec(handle, Duration.ofSeconds(30), new ImageRef("raw:///images/base", "", ""),
                 List.of(new BindMount("/host/src", "/dst", true, false)), "", properties, List.of("A=1", "B=two words"),
-                true, new ResourceLimits(64L << 20, 512, 0, 100, ResourceLimits.DiskLimits.NONE, 0, 0));
+                true, new ResourceLimits(64L << 20, 512, 0, 100, ResourceLimits.DiskLimits.NONE, 0, 0), null, null);
         return new ContainerRecord(spec, properties, Duration.ofSeconds(30), Instant.parse("2026-01-02T03:04:05.123456789Z"),
                 List.of("PATH=/bin"), false, ContainerRecord.Phase.CREATED);
     }

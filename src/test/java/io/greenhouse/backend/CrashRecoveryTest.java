@@ -195,7 +195,7 @@ class CrashRecoveryTest extends BackendFixture {
     void imageCredentialsNeverReachTheDepot() {
         rootfs.images.add("docker:///app#1");
         backend.create(new ContainerSpec("private", null, new ImageRef("docker:///app#1", "user", "s3cret"),
-                null, null, null, null, false, null));
+                null, null, null, null, false, null, null, null));
         ContainerRecord stored = store.records.get("private");
         assertEquals("docker:///app#1", stored.spec().image().uri());
         assertEquals("", stored.spec().image().password());

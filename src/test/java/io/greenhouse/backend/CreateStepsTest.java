@@ -21,7 +21,7 @@ class CreateStepsTest {
 
     private Assembly assembly(String handle) {
         Path dir = store.create(handle);
-        ContainerSpec spec = new ContainerSpec(handle, null, null, null, null, Map.of(), List.of("A=spec"), false, null);
+        ContainerSpec spec = new ContainerSpec(handle, null, null, null, null, Map.of(), List.of("A=spec"), false, null, null, null);
         ContainerRecord record = new ContainerRecord(spec, Map.of(), null, Instant.EPOCH, List.of(), false,
                 ContainerRecord.Phase.CREATING);
         store.save(record);

@@ -40,7 +40,7 @@ class FileStreamsTest extends BackendFixture {
     private final FileStreams streams = new FileStreams(backend, runtime, files);
 
     private void create(String handle, boolean privileged, Duration graceTime) {
-        backend.create(new ContainerSpec(handle, graceTime, null, null, null, null, List.of(), privileged, null));
+        backend.create(new ContainerSpec(handle, graceTime, null, null, null, null, List.of(), privileged, null, null, null));
     }
 
     @Test

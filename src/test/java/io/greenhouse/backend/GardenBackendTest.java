@@ -136,7 +136,7 @@ class GardenBackendTest extends BackendFixture {
     void processesRunInTheContainersRootfsWithItsMergedEnv() {
         rootfs.imageEnv = List.of("A=image", "B=image");
         backend.create(new ContainerSpec("runner", Duration.ZERO, ImageRef.DEFAULT, List.of(), null, Map.of(),
-                List.of("B=spec"), true, ResourceLimits.NONE));
+                List.of("B=spec"), true, ResourceLimits.NONE, null, null));
         backend.run("runner",
                 new ProcessSpec("", "/bin/true", List.of(), List.of(), "", "", Map.of(), null, ImageRef.DEFAULT, List.of()));
         ProcessTarget target = processes.targets.get(0);
@@ -197,5 +197,62 @@ class GardenBackendTest extends BackendFixture {
         assertEquals(8L << 30, c.memoryInBytes());
         assertEquals(100L << 30, c.diskInBytes());
         assertEquals(10, c.maxContainers());
+    }
+
+    // Networking (issue 9)
+
+    @Test
+    void theNetworkIsConnectedOnceTheInitRunsAndItsFilesAreBindMounted() {
+        Container c = backend.create(spec("net", Map.of(), List.of()));
+        ContainerPlan plan = runtime.running.get("net");
+        assertEquals(List.of("/etc/hosts", "/etc/resolv.conf"),
+                plan.bindMounts().stream().map(BindMount::destinationPath).toList());
+        ContainerInfo info = c.info();
+        assertEquals("10.254.0.2", info.containerIp());
+        assertEquals("10.254.0.1", info.hostIp());
+        assertEquals("192.0.2.2", info.externalIp());
+        assertEquals("10.254.0.2", c.properties().get("garden.network.container-ip"));
+        assertEquals(plan.bindMounts(), c.processTarget().sharedMounts());
+    }
+
+    @Test
+    void netInIsReportedInInfoAndDestroyDisconnects() {
+        Container c = backend.create(new ContainerSpec("ports", null, null, null, null, null, null, false, null,
+                List.of(new ContainerInfo.PortMapping(0, 8080)), null));
+        ContainerInfo.PortMapping second = c.netIn(0, 9090);
+        assertEquals(List.of(new ContainerInfo.PortMapping(61001, 8080), second), c.info().mappedPorts());
+        backend.destroy("ports");
+        assertTrue(networker.connected.isEmpty());
+    }
+
+    @Test
+    void aFailedConnectLeavesNothingBehind() {
+        networker.connectFailure = new GardenException("insufficient subnets remaining in the pool");
+        GardenException e = assertThrows(GardenException.class, () -> backend.create(spec("nonet", Map.of(), List.of())));
+        assertTrue(e.getMessage().contains("insufficient"), e.getMessage());
+        assertTrue(runtime.deleted.contains("nonet"));
+        assertFalse(store.directories.contains("nonet"));
+        assertThrows(ContainerNotFoundException.class, () -> backend.lookup("nonet"));
+    }
+
+    @Test
+    void reloadRestoresTheNetworkOfRunningContainers() {
+        backend.create(spec("kept", Map.of(), List.of()));
+        backend.lookup("kept").netIn(0, 8080);
+        GardenBackend restarted = backend(10, Duration.ZERO, new FakeNetworker(64, networker.saved), StepObserver.NONE);
+        restarted.reload();
+        ContainerInfo info = restarted.lookup("kept").info();
+        assertEquals("10.254.0.2", info.containerIp());
+        assertEquals(List.of(new ContainerInfo.PortMapping(61001, 8080)), info.mappedPorts());
+    }
+
+    @Test
+    void theAddressPoolBoundsMaxContainers() {
+        GardenBackend small = backend(250, Duration.ZERO, new FakeNetworker(2), StepObserver.NONE);
+        small.reload();
+        assertEquals(2, small.capacity().maxContainers());
+        small.create(spec("one", Map.of(), List.of()));
+        small.create(spec("two", Map.of(), List.of()));
+        assertThrows(GardenException.class, () -> small.create(spec("three", Map.of(), List.of())));
     }
 }

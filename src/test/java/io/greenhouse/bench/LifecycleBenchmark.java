@@ -87,7 +87,7 @@ public final class LifecycleBenchmark {
         p.waitFor(120, TimeUnit.SECONDS);
     }
 
-    private static void report(String what, List<Long> nanos) {
+    static void report(String what, List<Long> nanos) {
         long[] ms = nanos.stream().mapToLong(x -> x / 1_000_000).sorted().toArray();
         System.out.printf("%s: n=%d median=%d ms p90=%d ms max=%d ms mean=%.1f ms%n", what, ms.length,
                 ms[ms.length / 2], ms[(int) (ms.length * 0.9)], ms[ms.length - 1],

@@ -121,6 +121,20 @@ public final class GardenClient {
         call("DELETE", "/containers/" + enc(handle) + "/properties/" + enc(key), null);
     }
 
+    /** NetIn: {"host_port":N,"container_port":M} as the cell answered. */
+    public JsonObject netIn(String handle, long hostPort, long containerPort) {
+        return call("POST", "/containers/" + enc(handle) + "/net/in",
+                "{\"host_port\":" + hostPort + ",\"container_port\":" + containerPort + "}").asJsonObject();
+    }
+
+    public void netOut(String handle, JsonObject rule) {
+        call("POST", "/containers/" + enc(handle) + "/net/out", rule.toString());
+    }
+
+    public void bulkNetOut(String handle, jakarta.json.JsonArray rules) {
+        call("POST", "/containers/" + enc(handle) + "/net/out/bulk", rules.toString());
+    }
+
     public JsonObject limits(String handle, String kind) {
         return call("GET", "/containers/" + enc(handle) + "/limits/" + kind, null).asJsonObject();
     }

@@ -119,6 +119,6 @@ class BackendInServerIT {
 
     private static ContainerSpec spec(String handle, Map<String, String> properties, List<BindMount> mounts) {
         return new ContainerSpec(handle, Duration.ZERO, ImageRef.DEFAULT, mounts, "", properties, List.of(),
-                false, ResourceLimits.NONE);
+                false, ResourceLimits.NONE, null, null);
     }
 }

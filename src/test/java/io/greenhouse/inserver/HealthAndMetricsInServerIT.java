@@ -110,9 +110,9 @@ class HealthAndMetricsInServerIT {
         long failures = count("greenhouse.container.create.failures");
         long destroys = count("greenhouse.container.destroys");
 
-        backend.create(new ContainerSpec("metrics-inserver", null, null, null, null, null, null, false, null));
+        backend.create(new ContainerSpec("metrics-inserver", null, null, null, null, null, null, false, null, null, null));
         assertThrows(GardenException.class,
-                () -> backend.create(new ContainerSpec("metrics-inserver", null, null, null, null, null, null, false, null)));
+                () -> backend.create(new ContainerSpec("metrics-inserver", null, null, null, null, null, null, false, null, null, null)));
         assertEquals(1, metrics.getGauge(new MetricID("greenhouse.containers")).getValue().intValue());
         backend.destroy("metrics-inserver");
 

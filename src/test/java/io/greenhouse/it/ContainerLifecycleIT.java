@@ -82,7 +82,14 @@ class ContainerLifecycleIT extends CellTestSupport {
                 .add("properties", Json.createObjectBuilder().add("a", "1")).build());
         cell.client.setProperty(h, "b", "2");
         assertEquals("2", cell.client.property(h, "b"));
-        assertEquals(Json.createObjectBuilder().add("a", "1").add("b", "2").build(), cell.client.properties(h));
+        // Guardian lists the network's garden.network.* properties beside the client's.
+        var clients = Json.createObjectBuilder();
+        cell.client.properties(h).forEach((k, v) -> {
+            if (!k.startsWith("garden.network.")) {
+                clients.add(k, v);
+            }
+        });
+        assertEquals(Json.createObjectBuilder().add("a", "1").add("b", "2").build(), clients.build());
         cell.client.removeProperty(h, "a");
         GardenClientException e = assertThrows(GardenClientException.class, () -> cell.client.property(h, "a"));
         assertTrue(e.getMessage().contains("a"));

@@ -30,6 +30,8 @@ public final class TestCell {
     public final String cgroupParent = settings.cgroupParent();
     public final String runtimeBinary = settings.runtimeBinary();
     public final GardenClient client = new GardenClient(url);
+    /** The cell's network interface and iptables chain prefix (it-server.env). */
+    public final String networkPrefix = System.getProperty("greenhouse.test.networkPrefix", "ghit");
 
     /** Everything a container of this cell can leave on the host; empty when nothing leaked. */
     public List<String> leftovers() {
@@ -43,6 +45,8 @@ public final class TestCell {
             found.add("monitor socket " + socket);
         }
         monitors().forEach(pid -> found.add("process monitor " + pid));
+        // Containers' networks: veths, bridges, iptables chains and rules (qdiscs live on the veths).
+        found.addAll(io.greenhouse.testsupport.NetworkTraces.of(networkPrefix, networkPrefix).leftovers());
         return found;
     }
 

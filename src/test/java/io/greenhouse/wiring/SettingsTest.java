@@ -76,4 +76,22 @@ class SettingsTest {
         assertEquals(true, s.destroyContainersOnStart());
         assertEquals(Duration.ofSeconds(90), s.processExitedRetention());
     }
+
+    @Test
+    void networkDefaultsAndOverrides() {
+        Settings.Network n = Settings.from(new MapConfig(Map.of())).network();
+        assertEquals(new Settings.Network(true, "10.254.0.0/22", 1500, "", 61001, 4534, List.of(), List.of(), false,
+                "gh", "greenhouse", true), n);
+        Settings.Network set = Settings.from(new MapConfig(Map.of(
+                "greenhouse.network.pool", "10.254.64.0/24",
+                "greenhouse.network.dns-servers", "10.0.0.53, 10.0.0.54",
+                "greenhouse.network.allow", "10.1.0.0/16",
+                "greenhouse.network.enabled", "false",
+                "greenhouse.network.port-pool.size", "10"))).network();
+        assertEquals("10.254.64.0/24", set.pool());
+        assertEquals(List.of("10.0.0.53", "10.0.0.54"), set.dnsServers());
+        assertEquals(List.of("10.1.0.0/16"), set.allow());
+        assertEquals(false, set.enabled());
+        assertEquals(10, set.portPoolSize());
+    }
 }

@@ -17,6 +17,6 @@ public record ContainerSpecJson(
         @JsonbProperty("env") List<String> env,
         @JsonbProperty("privileged") Boolean privileged,
         @JsonbProperty("limits") LimitsJson limits,
-        @JsonbProperty("netout_rules") List<Map<String, Object>> netOutRules,
-        @JsonbProperty("netin") List<Map<String, Object>> netIn) {
+        @JsonbProperty("netout_rules") List<NetOutRuleJson> netOutRules,
+        @JsonbProperty("netin") List<NetInJson> netIn) {
 }

@@ -1,0 +1,9 @@
+package io.greenhouse.api.wire;
+
+import jakarta.json.bind.annotation.JsonbProperty;
+
+/** garden.NetIn in a create spec, transport.NetInRequest and NetInResponse: the same two ports. */
+public record NetInJson(
+        @JsonbProperty("host_port") Long hostPort,
+        @JsonbProperty("container_port") Long containerPort) {
+}
