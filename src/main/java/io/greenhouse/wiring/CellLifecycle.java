@@ -9,6 +9,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,6 +29,8 @@ public class CellLifecycle implements ReaperHeartbeat {
 
     private GardenBackend backend;
     private ProcessTable processes;
+    /** The cell's clock, the one the liveness check compares the heartbeat with. */
+    private Clock clock;
     private ScheduledExecutorService scheduler;
     private ScheduledFuture<?> reaper;
     /** When the reaper last finished a round; null until it first has. */
@@ -37,15 +40,16 @@ public class CellLifecycle implements ReaperHeartbeat {
     }
 
     @Inject
-    public CellLifecycle(GardenBackend backend, ProcessTable processes, CellThreads threads) {
-        this(backend, processes, threads.scheduler());
+    public CellLifecycle(GardenBackend backend, ProcessTable processes, CellThreads threads, Clock clock) {
+        this(backend, processes, threads.scheduler(), clock);
     }
 
-    /** With any scheduler, for tests. */
-    CellLifecycle(GardenBackend backend, ProcessTable processes, ScheduledExecutorService scheduler) {
+    /** With any scheduler and clock, for tests. */
+    CellLifecycle(GardenBackend backend, ProcessTable processes, ScheduledExecutorService scheduler, Clock clock) {
         this.backend = backend;
         this.processes = processes;
         this.scheduler = scheduler;
+        this.clock = clock;
     }
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
@@ -68,7 +72,7 @@ public class CellLifecycle implements ReaperHeartbeat {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "pruning finished processes failed", e);
         }
-        lastReap = Instant.now();
+        lastReap = clock.instant();
     }
 
     @Override
