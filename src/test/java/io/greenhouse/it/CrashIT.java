@@ -25,8 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CrashIT extends CellTestSupport {
     private static final String FAULT = "GREENHOUSE_FAULT_KILL_AFTER";
     /** The steps of a create, in order, as the backend reports them; "created" is the last. */
-    private static final List<String> CREATE_STEPS = List.of("depot", "rootfs", "processes", "runtime", "created");
-    private static final List<String> DESTROY_STEPS = List.of("destroying", "runtime", "processes", "rootfs", "depot");
+    private static final List<String> CREATE_STEPS = List.of("depot", "rootfs", "processes", "network-files",
+            "runtime", "network", "created");
+    private static final List<String> DESTROY_STEPS = List.of("destroying", "network", "runtime", "network-files",
+            "processes", "rootfs", "depot");
 
     /** Whether the running server was started with a fault; the next test class must not get it. */
     private boolean faultConfigured;
