@@ -2,20 +2,14 @@ package io.greenhouse.testsupport;
 
 import io.greenhouse.wiring.Settings;
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigValue;
-import org.eclipse.microprofile.config.spi.ConfigSource;
-import org.eclipse.microprofile.config.spi.Converter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Optional;
 
 /**
  * A cell's settings as the cell itself has them: its Liberty {@code server.env} read through the
@@ -24,11 +18,8 @@ import java.util.Optional;
  * Keys are looked up as MicroProfile Config's environment source does: {@code greenhouse.depot.dir}
  * as {@code GREENHOUSE_DEPOT_DIR}.
  */
-public final class ServerEnv implements Config {
-    private final Map<String, String> variables;
-
-    private ServerEnv(Map<String, String> variables) {
-        this.variables = variables;
+public final class ServerEnv {
+    private ServerEnv() {
     }
 
     /**
@@ -46,7 +37,7 @@ public final class ServerEnv implements Config {
         return Settings.from(read(serverEnv));
     }
 
-    static ServerEnv read(Path serverEnv) {
+    static Config read(Path serverEnv) {
         Map<String, String> vars = new LinkedHashMap<>();
         try {
             for (String line : Files.readAllLines(serverEnv)) {
@@ -60,48 +51,10 @@ public final class ServerEnv implements Config {
         } catch (IOException e) {
             throw new UncheckedIOException("reading the cell's " + serverEnv, e);
         }
-        return new ServerEnv(vars);
+        return new MapConfig(vars, ServerEnv::variable);
     }
 
     static String variable(String key) {
         return key.replaceAll("[^A-Za-z0-9_]", "_").toUpperCase(Locale.ROOT);
-    }
-
-    @Override
-    public <T> Optional<T> getOptionalValue(String name, Class<T> type) {
-        if (type != String.class) {
-            throw new UnsupportedOperationException(type.getName());
-        }
-        return Optional.ofNullable(variables.get(variable(name))).map(type::cast);
-    }
-
-    @Override
-    public <T> T getValue(String name, Class<T> type) {
-        return getOptionalValue(name, type).orElseThrow(() -> new NoSuchElementException(name));
-    }
-
-    @Override
-    public ConfigValue getConfigValue(String name) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Iterable<String> getPropertyNames() {
-        return variables.keySet();
-    }
-
-    @Override
-    public Iterable<ConfigSource> getConfigSources() {
-        return List.of();
-    }
-
-    @Override
-    public <T> Optional<Converter<T>> getConverter(Class<T> forType) {
-        return Optional.empty();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) {
-        throw new IllegalArgumentException(type.getName());
     }
 }

@@ -1,5 +1,7 @@
 package io.greenhouse.wiring;
 
+import io.greenhouse.testsupport.MapConfig;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.greenhouse.wiring;
+package io.greenhouse.testsupport;
 
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigValue;
@@ -9,13 +9,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** MicroProfile Config over a map of strings: what Settings reads, nothing more. */
-final class MapConfig implements Config {
+public final class MapConfig implements Config {
     private final Map<String, String> values;
+    /** The map's key for a setting's name (the name itself, or its environment variable). */
+    private final UnaryOperator<String> key;
 
-    MapConfig(Map<String, String> values) {
+    public MapConfig(Map<String, String> values) {
+        this(values, UnaryOperator.identity());
+    }
+
+    public MapConfig(Map<String, String> values, UnaryOperator<String> key) {
         this.values = values;
+        this.key = key;
     }
 
     @Override
@@ -33,7 +41,7 @@ final class MapConfig implements Config {
         if (type != String.class) {
             throw new UnsupportedOperationException(type.getName());
         }
-        return Optional.ofNullable(values.get(name)).map(type::cast);
+        return Optional.ofNullable(values.get(key.apply(name))).map(type::cast);
     }
 
     @Override
