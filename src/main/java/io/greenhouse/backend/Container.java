@@ -27,10 +27,16 @@ public final class Container {
     private final List<BindMount> networkMounts;
     private volatile ContainerNetwork network;
     private final Object networkLock = new Object();
+    private final OomCounter oomKills;
+
+    /** The event Guardian reports (Diego's executor accepts it and "out of memory"). */
+    static final String OUT_OF_MEMORY = "Out of memory";
 
     Container(ContainerRecord record, Path directory, Path rootfs, ContainerStore store, ContainerRuntime runtime,
               ContainerSignals signals, GraceTimeReaper reaper, ProcessTable processes, Duration stopTimeout,
-              boolean unifiedCgroups, Networker networker, ContainerNetwork network, List<BindMount> networkMounts) {
+              boolean unifiedCgroups, Networker networker, ContainerNetwork network, List<BindMount> networkMounts,
+              OomCounter oomKills) {
+        this.oomKills = oomKills;
         this.networker = networker;
         this.network = network;
         this.networkMounts = List.copyOf(networkMounts);
@@ -63,12 +69,17 @@ public final class Container {
         ContainerNetwork n = network;
         return new ContainerInfo(
                 r.stopped() ? "stopped" : "active",
-                List.of(),
+                events(),
                 n.hostIp(), n.containerIp(), n.externalIp(),
                 directory.toString(),
                 processes.runningIds(handle()),
                 properties(),
                 n.mappedPorts());
+    }
+
+    /** Garden's events: only "Out of memory", once any process of the container was OOM-killed. */
+    private List<String> events() {
+        return oomKills.oomKills(handle()) > 0 ? List.of(OUT_OF_MEMORY) : List.of();
     }
 
     /** Maps a host port to a container port (Garden's NetIn); 0 picks from the port pool / the host port. */

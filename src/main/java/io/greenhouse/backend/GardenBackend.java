@@ -34,6 +34,7 @@ public final class GardenBackend {
     private final ContainerEvents events;
     private final StepObserver observer;
     private final Networker networker;
+    private final OomCounter oomKills;
     /**
      * How a container is made, in order. Undone in reverse: the runtime's container goes before
      * the process records (whose processes die with it), and both before the root filesystem.
@@ -60,6 +61,15 @@ public final class GardenBackend {
                          ContainerSignals signals, ProcessTable processes, HostCapacity host, CellSettings settings,
                          Clock clock, MetricsCollector metrics, ContainerEvents events, Networker networker,
                          StepObserver observer) {
+        this(store, rootfs, runtime, signals, processes, host, settings, clock, metrics, events, networker, observer,
+                OomCounter.NONE);
+    }
+
+    public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
+                         ContainerSignals signals, ProcessTable processes, HostCapacity host, CellSettings settings,
+                         Clock clock, MetricsCollector metrics, ContainerEvents events, Networker networker,
+                         StepObserver observer, OomCounter oomKills) {
+        this.oomKills = oomKills;
         this.events = events;
         this.store = store;
         this.rootfs = rootfs;
@@ -472,6 +482,6 @@ public final class GardenBackend {
     private Container newContainer(ContainerRecord record, Assembly parts) {
         return new Container(record, parts.directory(), rootfs.mountPoint(parts.directory()), store, runtime, signals,
                 reaper, processes, settings.stopTimeout(), settings.unifiedCgroups(), networker, parts.network(),
-                parts.networkMounts());
+                parts.networkMounts(), oomKills);
     }
 }

@@ -22,6 +22,7 @@ import io.greenhouse.files.TarLimits;
 import io.greenhouse.health.HealthSettings;
 import io.greenhouse.depot.RecordCodec;
 import io.greenhouse.cgroups.CgroupSignals;
+import io.greenhouse.cgroups.CgroupOomCounter;
 import io.greenhouse.cgroups.CgroupUsageMeter;
 import io.greenhouse.host.LinuxHostCapacity;
 import io.greenhouse.linux.Capabilities;
@@ -171,7 +172,8 @@ public class CellWiring {
                 processes, host,
                 new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout(),
                         s.destroyContainersOnStart(), CgroupUsageMeter.isUnified(CGROUP_ROOT)),
-                clock, metricsCollector, events, networker, faultInjection(config, syscalls));
+                clock, metricsCollector, events, networker, faultInjection(config, syscalls),
+                new CgroupOomCounter(CGROUP_ROOT, s.cgroupParent(), CgroupUsageMeter.isUnified(CGROUP_ROOT)));
     }
 
     /** Crash tests name a step after which the server kills itself; nothing else sets it. */
