@@ -1,0 +1,99 @@
+package io.greenhouse.it;
+
+import io.greenhouse.client.GardenProcess;
+import io.greenhouse.client.ProcessStreams;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+/** Limits the kernel enforces on real containers and processes: memory (OOM events) and rlimits. */
+class LimitsIT extends CellTestSupport {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static List<String> events(JsonObject info) {
+        return info.getJsonArray("Events").getValuesAs(jakarta.json.JsonString.class).stream()
+                .map(jakarta.json.JsonString::getString).toList();
+    }
+
+    private int run(String handle, JsonObject spec, ProcessStreams io) {
+        GardenProcess p = cell.client.run(handle, spec, io);
+        return p.await(WAIT);
+    }
+
+    @Test
+    void aProcessAllocatingPastTheMemoryLimitIsKilledAndInfoReportsOutOfMemory() {
+        String h = cell.client.create(Json.createObjectBuilder().add("handle", "limits-oom")
+                .add("limits", Json.createObjectBuilder()
+                        .add("memory_limits", Json.createObjectBuilder().add("limit_in_bytes", 32L << 20)))
+                .build());
+        assertEquals(List.of(), events(cell.client.info(h)), "no event before any OOM");
+
+        ProcessStreams io = ProcessStreams.collecting();
+        // The shell doubles a string until it no longer fits in 32 MiB (swap is the limit: none).
+        int status = run(h, ProcessIT.sh("x=a; while true; do x=$x$x; done").build(), io);
+
+        assertNotEquals(0, status, () -> "stderr: " + io.stderrText());
+        assertEquals(137, status, "SIGKILLed by the OOM killer");
+        assertEquals(List.of("Out of memory"), events(cell.client.info(h)));
+        assertEquals(List.of("Out of memory"), events(cell.client.bulkInfo(List.of(h))
+                .getJsonObject(h).getJsonObject("Info")));
+        // the container lives on: another process runs
+        assertEquals(0, run(h, ProcessIT.sh("true").build(), ProcessStreams.collecting()));
+    }
+
+    @Test
+    void aContainerWithinItsLimitHasNoEvents() {
+        String h = cell.client.create(Json.createObjectBuilder().add("handle", "limits-calm")
+                .add("limits", Json.createObjectBuilder()
+                        .add("memory_limits", Json.createObjectBuilder().add("limit_in_bytes", 32L << 20)))
+                .build());
+        assertEquals(0, run(h, ProcessIT.sh("x=$(head -c 1048576 /dev/zero | tr '\\0' a); echo ${#x}").build(),
+                ProcessStreams.collecting()));
+        assertEquals(List.of(), events(cell.client.info(h)));
+    }
+
+    /**
+     * Values below this machine's hard limits: raising a hard limit above the server's own needs
+     * CAP_SYS_RESOURCE, which this sandbox's server lacks.
+     */
+    @Test
+    void nofileLimitsTheProcess() {
+        String h = cell.client.create("limits-nofile");
+        ProcessStreams io = ProcessStreams.collecting();
+        int status = run(h, ProcessIT.sh("ulimit -n; ulimit -Hn")
+                .add("rlimits", Json.createObjectBuilder().add("nofile", 512)).build(), io);
+        assertEquals(0, status, () -> "stderr: " + io.stderrText());
+        assertEquals("512\n512\n", io.stdoutText());
+    }
+
+    @Test
+    void severalRlimitsApplyTogetherAndOthersStayAsTheyWere() {
+        String h = cell.client.create("limits-several");
+        ProcessStreams unlimited = ProcessStreams.collecting();
+        assertEquals(0, run(h, ProcessIT.sh("ulimit -c").build(), unlimited));
+
+        ProcessStreams io = ProcessStreams.collecting();
+        int status = run(h, ProcessIT.sh("ulimit -u; ulimit -f; ulimit -s; ulimit -c")
+                .add("rlimits", Json.createObjectBuilder()
+                        .add("nproc", 100).add("fsize", 1024L * 1024).add("stack", 4L << 20))
+                .build(), io);
+        assertEquals(0, status, () -> "stderr: " + io.stderrText());
+        // busybox ash counts fsize in 512-byte blocks, stack in KiB
+        assertEquals("100\n2048\n4096\n" + unlimited.stdoutText(), io.stdoutText());
+    }
+
+    @Test
+    void aProcessWritingPastFsizeFails() {
+        String h = cell.client.create("limits-fsize");
+        ProcessStreams io = ProcessStreams.collecting();
+        int status = run(h, ProcessIT.sh("head -c 8192 /dev/zero > /tmp/big")
+                .add("rlimits", Json.createObjectBuilder().add("fsize", 4096)).build(), io);
+        assertNotEquals(0, status, "SIGXFSZ or EFBIG past 4 KiB");
+    }
+}
