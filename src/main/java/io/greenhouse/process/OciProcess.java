@@ -80,9 +80,13 @@ public final class OciProcess {
         return env;
     }
 
+    /**
+     * Garden's names (its ResourceLimits' JSON fields) are the kernel's without the prefix; soft
+     * and hard alike, as Guardian sets them. Sorted by name, so the same spec writes the same JSON.
+     */
     static List<Process.Rlimit> rlimits(Map<String, Long> limits) {
         List<Process.Rlimit> result = new ArrayList<>();
-        limits.forEach((name, value) -> {
+        new java.util.TreeMap<>(limits).forEach((name, value) -> {
             if (!RLIMITS.contains(name)) {
                 throw new GardenException("unknown rlimit: " + name);
             }

@@ -113,6 +113,25 @@ class OciProcessTest {
                 () -> processes.build(target, spec(List.of(), Map.of("bogus", 1L), null), ROOT, "/"));
     }
 
+    @Test
+    void everyGardenRlimitBecomesTheKernelsSortedByName() {
+        Map<String, Long> garden = new java.util.HashMap<>();
+        List<String> names = List.of("as", "core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice",
+                "nofile", "nproc", "rss", "rtprio", "sigpending", "stack");
+        for (int i = 0; i < names.size(); i++) {
+            garden.put(names.get(i), 100L + i);
+        }
+        List<Process.Rlimit> oci = OciProcess.rlimits(garden);
+        assertEquals(List.of("RLIMIT_AS", "RLIMIT_CORE", "RLIMIT_CPU", "RLIMIT_DATA", "RLIMIT_FSIZE", "RLIMIT_LOCKS",
+                "RLIMIT_MEMLOCK", "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_NOFILE", "RLIMIT_NPROC", "RLIMIT_RSS",
+                "RLIMIT_RTPRIO", "RLIMIT_SIGPENDING", "RLIMIT_STACK"), oci.stream().map(Process.Rlimit::type).toList());
+        for (int i = 0; i < names.size(); i++) {
+            java.math.BigInteger value = java.math.BigInteger.valueOf(100L + i);
+            assertEquals(new Process.Rlimit(oci.get(i).type(), value, value), oci.get(i));
+        }
+        assertEquals(List.of(), OciProcess.rlimits(Map.of()));
+    }
+
     /** The golden files are what the untyped OciProcess wrote for these processes. */
     @Test
     void theSpecIsTheOneTheUntypedBuilderWrote() {

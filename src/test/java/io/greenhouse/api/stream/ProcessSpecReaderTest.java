@@ -6,6 +6,7 @@ import io.greenhouse.backend.WindowSize;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -29,6 +30,22 @@ class ProcessSpecReaderTest {
         assertEquals(10L, s.rlimits().get("nproc"));
         assertEquals(new WindowSize(120, 40), s.tty());
         assertEquals(true, s.image().isDefault());
+    }
+
+    /** The JSON names of garden.ResourceLimits (process.go), which the Go client omits when nil. */
+    @Test
+    void readsEveryRlimitOfTheGoClient() {
+        ProcessSpec s = ProcessSpecReader.read("""
+                {"path":"true","rlimits":{"as":1,"core":2,"cpu":3,"data":4,"fsize":5,"locks":6,"memlock":7,
+                 "msgqueue":8,"nice":9,"nofile":10,"nproc":11,"rss":12,"rtprio":13,"sigpending":14,"stack":15}}
+                """);
+        assertEquals(Map.ofEntries(Map.entry("as", 1L), Map.entry("core", 2L), Map.entry("cpu", 3L),
+                Map.entry("data", 4L), Map.entry("fsize", 5L), Map.entry("locks", 6L), Map.entry("memlock", 7L),
+                Map.entry("msgqueue", 8L), Map.entry("nice", 9L), Map.entry("nofile", 10L), Map.entry("nproc", 11L),
+                Map.entry("rss", 12L), Map.entry("rtprio", 13L), Map.entry("sigpending", 14L),
+                Map.entry("stack", 15L)), s.rlimits());
+        assertEquals(Map.of(), ProcessSpecReader.read("{\"path\":\"true\",\"rlimits\":{}}").rlimits());
+        assertEquals(Map.of(), ProcessSpecReader.read("{\"path\":\"true\"}").rlimits());
     }
 
     @Test
