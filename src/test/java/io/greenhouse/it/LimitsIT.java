@@ -11,6 +11,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Limits the kernel enforces on real containers and processes: memory (OOM events) and rlimits. */
 class LimitsIT extends CellTestSupport {
@@ -47,6 +48,27 @@ class LimitsIT extends CellTestSupport {
         assertEquals(0, run(h, ProcessIT.sh("true").build(), ProcessStreams.collecting()));
     }
 
+    /**
+     * A pea sharing the container's limits has a cgroup nested in the container's: cgroup v2 counts
+     * its kills in the container's memory.events too; v1 counts them only in the nested cgroup,
+     * which is added up while it exists, so the pea's init outlives the killed child here.
+     */
+    @Test
+    void anOomKillInAPeaSharingTheContainersLimitIsTheContainersEvent() {
+        String h = cell.client.create(Json.createObjectBuilder().add("handle", "limits-oom-pea")
+                .add("limits", Json.createObjectBuilder()
+                        .add("memory_limits", Json.createObjectBuilder().add("limit_in_bytes", 32L << 20)))
+                .build());
+        ProcessStreams io = ProcessStreams.collecting();
+        GardenProcess pea = cell.client.run(h,
+                PeaIT.pea("(x=a; while true; do x=$x$x; done); echo $?; read line || true").build(), io);
+        assertTrue(TestCell.eventually(WAIT, () -> io.stdoutText().equals("137\n")),
+                () -> "stdout: " + io.stdoutText() + " stderr: " + io.stderrText());
+        assertEquals(List.of("Out of memory"), events(cell.client.info(h)));
+        pea.closeStdin();
+        assertEquals(0, pea.await(WAIT));
+    }
+
     @Test
     void aContainerWithinItsLimitHasNoEvents() {
         String h = cell.client.create(Json.createObjectBuilder().add("handle", "limits-calm")
@@ -70,6 +92,16 @@ class LimitsIT extends CellTestSupport {
                 .add("rlimits", Json.createObjectBuilder().add("nofile", 512)).build(), io);
         assertEquals(0, status, () -> "stderr: " + io.stderrText());
         assertEquals("512\n512\n", io.stdoutText());
+    }
+
+    @Test
+    void nofileLimitsAPeaToo() {
+        String h = cell.client.create("limits-nofile-pea");
+        ProcessStreams io = ProcessStreams.collecting();
+        int status = run(h, PeaIT.pea("ulimit -n")
+                .add("rlimits", Json.createObjectBuilder().add("nofile", 512)).build(), io);
+        assertEquals(0, status, () -> "stderr: " + io.stderrText());
+        assertEquals("512\n", io.stdoutText());
     }
 
     @Test
