@@ -4,6 +4,9 @@ import org.eclipse.microprofile.config.Config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Every setting of the cell, read from MicroProfile Config (server.xml variables, environment
@@ -24,7 +27,13 @@ public record Settings(
         long streamInMaxBytes,
         long streamInMaxEntries,
         Path monitorSockets,
-        int processBufferBytes) {
+        int processBufferBytes,
+        Path imageStore,
+        long imageGcThreshold,
+        Set<String> insecureRegistries,
+        String dockerHubMirror,
+        Duration imagePullTimeout,
+        int imagePullAttempts) {
 
     public static Settings from(Config config) {
         Path runtimeRoot = Path.of(string(config, "greenhouse.runtime.root", "/run/greenhouse/runc"));
@@ -47,7 +56,19 @@ public record Settings(
                 Long.parseLong(string(config, "greenhouse.files.max-bytes", Long.toString(64L << 30))),
                 Long.parseLong(string(config, "greenhouse.files.max-entries", "1000000")),
                 Path.of(string(config, "greenhouse.process.sockets.dir", sockets.toString())),
-                Integer.parseInt(string(config, "greenhouse.process.buffer.bytes", Integer.toString(1 << 20))));
+                Integer.parseInt(string(config, "greenhouse.process.buffer.bytes", Integer.toString(1 << 20))),
+                Path.of(string(config, "greenhouse.image.store.dir", "/var/lib/greenhouse/images")),
+                Long.parseLong(string(config, "greenhouse.image.gc.threshold", Long.toString(10L << 30))),
+                list(string(config, "greenhouse.image.insecure-registries", "")),
+                string(config, "greenhouse.image.docker-hub-mirror", ""),
+                duration(string(config, "greenhouse.image.pull.timeout", "60s")),
+                Integer.parseInt(string(config, "greenhouse.image.pull.attempts", "3")));
+    }
+
+    /** A comma separated list; blanks dropped. */
+    static Set<String> list(String text) {
+        return Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     private static String string(Config config, String name, String defaultValue) {
