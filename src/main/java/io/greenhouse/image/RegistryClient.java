@@ -44,7 +44,7 @@ public final class RegistryClient {
     private final HttpClient http;
     private final RegistrySettings settings;
     private final Sleeper sleeper;
-    /** Authorization headers that worked, by registry and repository (tokens are scoped to one). */
+    /** Authorization headers that worked, by registry, repository (tokens are scoped to one) and credentials. */
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();
 
     /** The image's own credentials; empty for anonymous pulls. Never logged. */
@@ -58,6 +58,11 @@ public final class RegistryClient {
 
         boolean present() {
             return !username.isEmpty() || !password.isEmpty();
+        }
+
+        /** Tells credentials apart without keeping them: a hash, not the password. */
+        String fingerprint() {
+            return present() ? Digest.sha256((username + "\0" + password).getBytes(StandardCharsets.UTF_8)).hex() : "-";
         }
 
         String basic() {
@@ -170,7 +175,9 @@ public final class RegistryClient {
 
     private HttpResponse<InputStream> get(ImageUri.Registry image, String path, String accept, Credentials credentials) {
         URI uri = URI.create(base(image) + "/v2/" + image.repository() + path);
-        String key = base(image) + "|" + image.repository();
+        // Tokens are reused only with the credentials that earned them: a pull with other (or no)
+        // credentials must face the registry's own check, never ride on an earlier pull's token.
+        String key = base(image) + "|" + image.repository() + "|" + credentials.fingerprint();
         String authorization = authorizations.get(key);
         boolean challenged = false;
         while (true) {

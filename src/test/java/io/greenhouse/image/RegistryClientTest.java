@@ -124,6 +124,15 @@ class RegistryClientTest {
     }
 
     @Test
+    void aTokenIsNeverReusedForOtherCredentials() {
+        RegistryClient client = client();
+        client.manifest(image("app"), "v1", new RegistryClient.Credentials("alice", "secret"));
+        assertThrows(RegistryException.class, () -> client.manifest(image("app"), "v1",
+                new RegistryClient.Credentials("alice", "guess")));
+        assertThrows(RegistryException.class, () -> client.manifest(image("app"), "v1", RegistryClient.Credentials.NONE));
+    }
+
+    @Test
     void blobRedirectsToStorageCarryNoCredentials() throws IOException {
         RegistryClient client = client();
         try (InputStream in = client.blob(image("app"), BLOB_DIGEST, new RegistryClient.Credentials("alice", "secret"))) {
