@@ -136,6 +136,27 @@ class ImageIT extends CellTestSupport {
     }
 
     @Test
+    void aPeaRunsInARegistryImage() {
+        cell.client.create("img-pea-host");
+        ProcessStreams io = ProcessStreams.collecting();
+        GardenProcess p = cell.client.run("img-pea-host", ProcessIT.sh("cat /etc/motd; echo $IMAGE_VAR")
+                .add("image", Json.createObjectBuilder().add("uri", appUri("v1"))).build(), io);
+        assertEquals(0, p.await(ProcessIT.WAIT), io::stderrText);
+        assertEquals("hello from layer 2\nfrom-image\n", io.stdoutText());
+    }
+
+    @Test
+    void aContainerFromARegistryImageSurvivesARestart() {
+        create("img-restart", appUri("v1"), null);
+        cell.stopServer();
+        cell.startServer();
+        assertEquals("hello from layer 2\nfrom-image spec\n", sh("img-restart", "cat /etc/motd; echo $IMAGE_VAR $SHARED"));
+        // its layers are still pinned: a collection at another create keeps them
+        create("img-after-restart", "docker://" + open.host() + "/greenhouse/app#arm-only", null);
+        assertEquals("hello from layer 2\n", sh("img-restart", "cat /etc/motd"));
+    }
+
+    @Test
     void aMultiArchIndexGivesTheAmd64Image() {
         create("img-multi", appUri("multi"), null);
         assertEquals("hello from layer 2\nno marker\n", sh("img-multi", "cat /etc/motd; test -e /arch-marker || echo no marker"));
