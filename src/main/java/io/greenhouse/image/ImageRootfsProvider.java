@@ -28,6 +28,7 @@ import java.util.logging.Logger;
  * <pre>
  *   DIR/overlay/upper   container's writes
  *   DIR/overlay/work    overlayfs scratch
+ *   DIR/overlay/layers  the store layers it mounts (images from the store only)
  *   DIR/rootfs          the merged mount runC uses as root
  * </pre>
  *
@@ -39,6 +40,8 @@ public final class ImageRootfsProvider implements RootfsProvider {
     /** Where, inside a container's directory, its writes and its merged root filesystem live. */
     static final String UPPER = "overlay/upper";
     static final String MERGED = "rootfs";
+    /** The store layers the container's overlay mounts, one id a line. */
+    static final String LAYERS = "overlay/layers";
 
     private final Path defaultRootfs;
     private final Syscalls syscalls;
@@ -81,6 +84,8 @@ public final class ImageRootfsProvider implements RootfsProvider {
             ResolvedImage resolved = resolve(uri, image);
             List<String> ids = resolved.layers().stream().map(Layer::id).toList();
             store.pin(containerDirectory, ids);
+            // a copy beside the container, so that reload can pin them again if the pin is lost
+            writeLayers(containerDirectory, ids);
             try {
                 int downloaded = 0;
                 long bytes = 0;
@@ -189,7 +194,25 @@ public final class ImageRootfsProvider implements RootfsProvider {
             // the container's processes would see an empty directory as "/"
             throw new ContainerGoneException("the root filesystem of " + handle + " is not mounted at " + merged);
         }
+        Path layers = containerDirectory.resolve(LAYERS);
+        if (Files.isRegularFile(layers) && !store.pinned(containerDirectory)) {
+            // a mounted container's layers must never be collected
+            try {
+                store.pin(containerDirectory, Files.readAllLines(layers, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException("re-pinning the layers of " + handle, e);
+            }
+        }
         return new Rootfs(merged, imageEnv);
+    }
+
+    private static void writeLayers(Path containerDirectory, List<String> ids) {
+        try {
+            Files.createDirectories(containerDirectory.resolve(LAYERS).getParent());
+            Files.write(containerDirectory.resolve(LAYERS), ids, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("recording the layers of " + containerDirectory, e);
+        }
     }
 
     @Override

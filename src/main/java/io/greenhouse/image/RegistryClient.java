@@ -121,7 +121,7 @@ public final class RegistryClient {
 
     /** Opens a blob's body; the caller verifies its digest as it reads (layers are large). */
     InputStream blob(ImageUri.Registry image, Digest digest, Credentials credentials) {
-        return get(image, "/blobs/" + digest, "*/*", credentials).body();
+        return StallGuard.guard(get(image, "/blobs/" + digest, "*/*", credentials).body(), settings.requestTimeout());
     }
 
     /** A blob read whole (configs); its digest is checked. */

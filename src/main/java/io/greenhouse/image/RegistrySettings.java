@@ -10,7 +10,7 @@ import java.util.Set;
  * @param hubMirror where {@code docker:///name} images come from instead of Docker Hub: host[:port]
  *                  or a URL; empty for the hub itself
  * @param connectTimeout for each connection
- * @param requestTimeout until a response's headers arrive
+ * @param requestTimeout until a response's headers arrive, and the longest pause inside a blob's body
  * @param attempts tries of each request (and each layer download) before a pull fails
  * @param backoff wait before the second try; doubled for each further one
  */

@@ -39,6 +39,7 @@ class RegistryClientTest {
     private final AtomicInteger flakyCalls = new AtomicInteger();
     private final AtomicInteger tokenCalls = new AtomicInteger();
     private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
 
     @BeforeEach
     void start() throws IOException {
@@ -92,11 +93,25 @@ class RegistryClientTest {
             }
             reply(ex, 200, MANIFEST);
         });
+        server.createContext("/v2/stall/", ex -> {
+            // headers and a first chunk, then nothing until the test ends
+            ex.sendResponseHeaders(200, 1000);
+            ex.getResponseBody().write(new byte[10]);
+            ex.getResponseBody().flush();
+            try {
+                stalled.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
     }
 
     @AfterEach
     void stop() {
+        stalled.countDown();
         server.stop(0);
     }
 
@@ -139,6 +154,16 @@ class RegistryClientTest {
             assertArrayEquals(BLOB, in.readAllBytes());
         }
         assertEquals(List.of("null"), storageAuthorizations);
+    }
+
+    @Test
+    void aBlobThatStallsMidwayFailsInsteadOfHanging() throws IOException {
+        RegistryClient client = new RegistryClient(java.net.http.HttpClient.newBuilder().build(),
+                new RegistrySettings(Set.of(), "", Duration.ofSeconds(2), Duration.ofMillis(300), 1, Duration.ZERO), sleeps::add);
+        try (InputStream in = client.blob(image("stall"), BLOB_DIGEST, RegistryClient.Credentials.NONE)) {
+            IOException e = assertThrows(IOException.class, in::readAllBytes);
+            assertTrue(e.getMessage().contains("no data for"), e.getMessage());
+        }
     }
 
     @Test
