@@ -7,6 +7,7 @@ import io.greenhouse.testsupport.OciImage;
 import io.greenhouse.testsupport.RegistryPush;
 import io.greenhouse.testsupport.TarBuilder;
 import io.greenhouse.testsupport.TestRegistry;
+import io.greenhouse.testsupport.TokenServer;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -50,6 +51,8 @@ class ImageIT extends CellTestSupport {
 
     private static TestRegistry open;
     private static TestRegistry locked;
+    private static TokenServer tokens;
+    private static TestRegistry tokened;
     private static byte[] busyboxTar;
     private static OciImage app;
     private static Path work;
@@ -72,6 +75,11 @@ class ImageIT extends CellTestSupport {
         platforms.put("linux/amd64", app.manifest());
         pushOpen.manifest("greenhouse/app", "multi", OciImage.index(platforms));
         new RegistryPush(locked.url(), USER, PASSWORD).push("team/private", "v1", app);
+        tokens = new TokenServer(work.resolve("registries/token-service"), USER, PASSWORD);
+        tokened = TestRegistry.withTokenAuth(work.resolve("registries/token"), tokens.realm(),
+                work.resolve("registries/token-service/token.pem"));
+        new RegistryPush(tokened.url(), "Bearer " + tokens.tokenFor("repository:team/tokened:pull,push"))
+                .push("team/tokened", "v1", app);
     }
 
     @AfterAll
@@ -81,6 +89,12 @@ class ImageIT extends CellTestSupport {
         }
         if (locked != null) {
             locked.close();
+        }
+        if (tokened != null) {
+            tokened.close();
+        }
+        if (tokens != null) {
+            tokens.close();
         }
     }
 
@@ -246,6 +260,17 @@ class ImageIT extends CellTestSupport {
         GardenClientException none = assertThrows(GardenClientException.class, () -> create("img-anon", uri, null));
         assertTrue(none.getMessage().contains("asks for credentials"), none.getMessage());
         assertEquals(List.of("img-private"), cell.client.list(Map.of()));
+    }
+
+    @Test
+    void aRegistryWithTokenAuthIsAnsweredWithABearerToken() {
+        String uri = "docker://" + tokened.host() + "/team/tokened#v1";
+        create("img-token", uri, Json.createObjectBuilder().add("username", USER).add("password", PASSWORD));
+        assertEquals("hello from layer 2\n", sh("img-token", "cat /etc/motd"));
+        GardenClientException wrong = assertThrows(GardenClientException.class, () -> create("img-token-wrong", uri,
+                Json.createObjectBuilder().add("username", USER).add("password", "not-it")));
+        assertTrue(wrong.getMessage().contains("authentication refused by the token service"), wrong.getMessage());
+        assertEquals(List.of("img-token"), cell.client.list(Map.of()));
     }
 
     @Test

@@ -15,9 +15,14 @@ public final class RegistryPush {
     private final String authorization;
 
     public RegistryPush(URI base, String username, String password) {
+        this(base, username == null ? null
+                : "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** With a ready Authorization header (a bearer token from the registry's token service). */
+    public RegistryPush(URI base, String authorization) {
         this.base = base;
-        this.authorization = username == null ? null
-                : "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        this.authorization = authorization;
     }
 
     /** Pushes the image's blobs and its manifest under {@code tag}; returns the manifest's digest. */

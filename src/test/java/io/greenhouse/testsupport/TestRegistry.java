@@ -31,6 +31,15 @@ public final class TestRegistry implements AutoCloseable {
 
     /** Starts a registry; with a username, pulls and pushes need that user's password. */
     public static TestRegistry start(Path dir, String username, String password) {
+        return start(dir, username, password, null, null);
+    }
+
+    /** A registry with token auth: its 401s send clients to {@code realm}, whose JWTs the certificate verifies. */
+    public static TestRegistry withTokenAuth(Path dir, String realm, Path certificate) {
+        return start(dir, null, null, realm, certificate);
+    }
+
+    private static TestRegistry start(Path dir, String username, String password, String realm, Path certificate) {
         try {
             LayerFiles.deleteTree(dir);
             Files.createDirectories(dir.resolve("storage"));
@@ -43,6 +52,10 @@ public final class TestRegistry implements AutoCloseable {
                 }
                 Files.writeString(dir.resolve("htpasswd"), line + "\n");
                 auth = "auth:\n  htpasswd:\n    realm: greenhouse-test\n    path: " + dir.resolve("htpasswd") + "\n";
+            }
+            if (realm != null) {
+                auth = "auth:\n  token:\n    realm: " + realm + "\n    service: " + TokenServer.SERVICE
+                        + "\n    issuer: " + TokenServer.ISSUER + "\n    rootcertbundle: " + certificate + "\n";
             }
             Files.writeString(dir.resolve("config.yml"), "version: 0.1\n"
                     + "log:\n  level: warn\n  accesslog:\n    disabled: false\n"
