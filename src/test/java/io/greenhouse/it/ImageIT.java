@@ -96,6 +96,16 @@ class ImageIT extends CellTestSupport {
         if (tokens != null) {
             tokens.close();
         }
+        // what this class pulled and wrote; nothing is pinned any more (each test checks)
+        try {
+            for (String dir : List.of("images/layers", "images/configs", "layouts", "tarballs")) {
+                for (Path p : children(work.resolve(dir))) {
+                    io.greenhouse.testsupport.LayerFiles.deleteTree(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @AfterEach
