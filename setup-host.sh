@@ -23,12 +23,21 @@ if ! file -L "$(command -v busybox 2>/dev/null || echo /nonexistent)" 2>/dev/nul
   dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 fi
 command -v file >/dev/null 2>&1 || need+=(file)
+# The image tests run real registries (docker-registry, htpasswd for the one with auth) on loopback;
+# getfattr checks the layer store's overlay xattrs.
+command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
+command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
+command -v getfattr >/dev/null 2>&1 || need+=(attr)
 # run-tests.sh lints the Helm chart with PyYAML.
 python3 -c 'import yaml' >/dev/null 2>&1 || need+=(python3-yaml)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  # The package's own service would listen on every interface (:5000); the tests start their own.
+  if printf '%s\n' "${need[@]}" | grep -qx docker-registry && [ -d /run/systemd/system ]; then
+    systemctl disable --now docker-registry >/dev/null 2>&1 || true
+  fi
 fi
 
 # Helper binaries, built from this repository's own C sources (and the headers they share).

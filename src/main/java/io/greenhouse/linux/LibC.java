@@ -20,4 +20,16 @@ public interface LibC {
     int kill(int pid, int signal);
 
     int getpid();
+
+    int mknod(String path, int mode, long dev);
+
+    int lsetxattr(String path, String name, byte[] value, long size, int flags);
+
+    int chmod(String path, int mode);
+
+    int lchown(String path, int uid, int gid);
+
+    int syncfs(int fd);
+
+    int utimensat(int dirfd, String path, long[] times, int flags);
 }

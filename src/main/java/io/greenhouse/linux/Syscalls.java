@@ -16,11 +16,17 @@ public final class Syscalls {
     public static final long MS_RDONLY = 1;
     public static final long MS_BIND = 4096;
     public static final long MS_REC = 16384;
+    public static final int S_IFCHR = 0020000;
+    public static final int S_IFBLK = 0060000;
+    public static final int S_IFIFO = 0010000;
+    private static final int O_PATH = 010000000;
+    private static final int O_DIRECTORY = 0200000;
+    private static final int O_NOFOLLOW = 0400000;
+    private static final int O_CLOEXEC = 02000000;
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int EINVAL = 22;
     private static final int ENOENT = 2;
-    /* The same on x86_64 and arm64 (asm-generic); O_DIRECTORY and O_NOFOLLOW are not, so unused. */
-    private static final int O_PATH = 010000000;
-    private static final int O_CLOEXEC = 02000000;
     /* openat2(2): one number on every architecture. */
     private static final long SYS_OPENAT2 = 437;
     private static final long RESOLVE_NO_MAGICLINKS = 0x02;
@@ -85,6 +91,74 @@ public final class Syscalls {
             int errno = runtime.getLastError();
             libc.close(rootFd);
             runtime.setLastError(errno);
+        }
+    }
+
+    /** Makes a device node, FIFO or (device 0:0) overlayfs whiteout; {@code mode} includes the type bits. */
+    public void makeNode(String path, int mode, int major, int minor) {
+        long dev = ((long) (major & 0xfff) << 8) | (minor & 0xff) | ((long) (minor & ~0xff) << 12)
+                | ((long) (major & ~0xfff) << 32);
+        if (libc.mknod(path, mode, dev) != 0) {
+            throw failure("mknod " + path);
+        }
+    }
+
+    /** Sets an extended attribute on the path itself, never on a symlink's target. */
+    public void setXattr(String path, String name, byte[] value) {
+        if (libc.lsetxattr(path, name, value, value.length, 0) != 0) {
+            throw failure("setxattr " + name + " on " + path);
+        }
+    }
+
+    /** chmod with every mode bit (setuid, setgid, sticky), which Java's permission API drops. */
+    public void chmod(String path, int mode) {
+        if (libc.chmod(path, mode) != 0) {
+            throw failure("chmod " + path);
+        }
+    }
+
+    /** Changes owner of the path itself, never a symlink's target. */
+    public void lchown(String path, int uid, int gid) {
+        if (libc.lchown(path, uid, gid) != 0) {
+            throw failure("lchown " + path);
+        }
+    }
+
+    /**
+     * Opens a directory as an {@code O_PATH} descriptor (close-on-exec), so that it can be named
+     * {@code /proc/self/fd/N} in mount options; close it with {@link #close}.
+     */
+    public int openPath(String path) {
+        int fd = libc.open(path, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0) {
+            throw failure("open " + path);
+        }
+        return fd;
+    }
+
+    /** Flushes the whole file system holding {@code path} to disk: one call for a tree of new files. */
+    public void syncFileSystem(String path) {
+        int fd = libc.open(path, O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+            throw failure("open " + path);
+        }
+        try {
+            if (libc.syncfs(fd) != 0) {
+                throw failure("syncfs " + path);
+            }
+        } finally {
+            libc.close(fd);
+        }
+    }
+
+    /**
+     * Sets access and modification times of the path itself: never follows a symlink and, unlike
+     * Java's attribute views, never opens the file (which blocks on a FIFO).
+     */
+    public void setTimes(String path, long epochSecond, int nanos) {
+        long[] times = {epochSecond, nanos, epochSecond, nanos};
+        if (libc.utimensat(AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW) != 0) {
+            throw failure("utimensat " + path);
         }
     }
 

@@ -36,8 +36,12 @@ import io.greenhouse.process.MonitorLauncher;
 import io.greenhouse.process.OciProcess;
 import io.greenhouse.process.Peas;
 import io.greenhouse.process.ProcessManager;
-import io.greenhouse.rootfs.OverlayDiskMeter;
-import io.greenhouse.rootfs.OverlayRootfsProvider;
+import io.greenhouse.image.ImageMetrics;
+import io.greenhouse.image.ImageRootfsProvider;
+import io.greenhouse.image.LayerStore;
+import io.greenhouse.image.OverlayDiskMeter;
+import io.greenhouse.image.RegistryClient;
+import io.greenhouse.image.RegistrySettings;
 import io.greenhouse.runc.RuncRuntime;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -47,6 +51,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -99,8 +104,14 @@ public class CellWiring {
 
     @Produces
     @Singleton
-    RootfsProvider rootfs(Settings s, Syscalls syscalls) {
-        return new OverlayRootfsProvider(s.defaultRootfs(), syscalls);
+    RootfsProvider rootfs(Settings s, Syscalls syscalls, MetricRegistry registry) {
+        ImageMetrics metrics = new ImageMetrics(registry);
+        LayerStore store = new LayerStore(s.imageStore(), syscalls, metrics, Clock.systemUTC(),
+                s.imagePullAttempts(), Duration.ofMillis(500));
+        metrics.storeSize(registry, store::size);
+        RegistryClient client = new RegistryClient(new RegistrySettings(s.insecureRegistries(), s.dockerHubMirror(),
+                Duration.ofSeconds(10), s.imagePullTimeout(), s.imagePullAttempts(), Duration.ofMillis(500)));
+        return new ImageRootfsProvider(s.defaultRootfs(), syscalls, store, client, metrics, s.imageGcThreshold());
     }
 
     /** The rules containers' and peas' bundles are made by. */

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Every setting of the cell, read from MicroProfile Config (server.xml variables, environment
@@ -30,7 +32,13 @@ public record Settings(
         int processBufferBytes,
         Duration processExitedRetention,
         String monitorCgroup,
-        Network network) {
+        Network network,
+        Path imageStore,
+        long imageGcThreshold,
+        Set<String> insecureRegistries,
+        String dockerHubMirror,
+        Duration imagePullTimeout,
+        int imagePullAttempts) {
 
     /**
      * Container networking (greenhouse.network.*); see io.greenhouse.network.NetworkConfig.
@@ -85,12 +93,24 @@ public record Settings(
                 Integer.parseInt(string(config, "greenhouse.process.buffer.bytes", Integer.toString(1 << 20))),
                 duration(string(config, "greenhouse.process.exited-retention", "5m")),
                 string(config, "greenhouse.process.cgroup", MonitorCgroups.defaultPath(cgroupParent)),
-                Network.from(config));
+                Network.from(config),
+                Path.of(string(config, "greenhouse.image.store.dir", "/var/lib/greenhouse/images")),
+                Long.parseLong(string(config, "greenhouse.image.gc.threshold", Long.toString(10L << 30))),
+                list(string(config, "greenhouse.image.insecure-registries", "")),
+                string(config, "greenhouse.image.docker-hub-mirror", ""),
+                duration(string(config, "greenhouse.image.pull.timeout", "60s")),
+                Integer.parseInt(string(config, "greenhouse.image.pull.attempts", "3")));
     }
 
     /** Peas' runtime root, beside the monitors' sockets: apart from the containers', so they are never listed as ones. */
     public Path peasRuntimeRoot() {
         return monitorSockets.resolveSibling("peas");
+    }
+
+    /** A comma separated list; blanks dropped. */
+    static Set<String> list(String text) {
+        return Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     private static String string(Config config, String name, String defaultValue) {

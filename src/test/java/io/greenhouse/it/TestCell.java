@@ -26,6 +26,8 @@ public final class TestCell {
     /** The cell's own settings, from the server.env it runs with: nothing here is derived a second time. */
     public final Settings settings = ServerEnv.testCell();
     public final Path depot = settings.depot();
+    /** The test cell's work directory: its depot's parent, where tests keep what they make. */
+    public final Path work = depot.getParent();
     public final Path runtimeRoot = settings.runtimeRoot();
     public final String cgroupParent = settings.cgroupParent();
     public final String runtimeBinary = settings.runtimeBinary();

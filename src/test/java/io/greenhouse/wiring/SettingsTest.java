@@ -59,6 +59,30 @@ class SettingsTest {
     }
 
     @Test
+    void imageSettings() {
+        Settings defaults = Settings.from(new MapConfig(Map.of()));
+        assertEquals(Path.of("/var/lib/greenhouse/images"), defaults.imageStore());
+        assertEquals(10L << 30, defaults.imageGcThreshold());
+        assertEquals(java.util.Set.of(), defaults.insecureRegistries());
+        assertEquals("", defaults.dockerHubMirror());
+        assertEquals(Duration.ofSeconds(60), defaults.imagePullTimeout());
+        assertEquals(3, defaults.imagePullAttempts());
+        Settings s = Settings.from(new MapConfig(Map.of(
+                "greenhouse.image.store.dir", "/srv/images",
+                "greenhouse.image.gc.threshold", "0",
+                "greenhouse.image.insecure-registries", " reg.lan:5000, ,10.0.0.5 ",
+                "greenhouse.image.docker-hub-mirror", "mirror.lan:5001",
+                "greenhouse.image.pull.timeout", "5m",
+                "greenhouse.image.pull.attempts", "5")));
+        assertEquals(Path.of("/srv/images"), s.imageStore());
+        assertEquals(0, s.imageGcThreshold());
+        assertEquals(java.util.Set.of("reg.lan:5000", "10.0.0.5"), s.insecureRegistries());
+        assertEquals("mirror.lan:5001", s.dockerHubMirror());
+        assertEquals(Duration.ofMinutes(5), s.imagePullTimeout());
+        assertEquals(5, s.imagePullAttempts());
+    }
+
+    @Test
     void configuredValuesWinAndBlankOnesFallBackToTheDefault() {
         Settings s = Settings.from(new MapConfig(Map.of(
                 "greenhouse.depot.dir", "/srv/depot",

@@ -1,4 +1,4 @@
-package io.greenhouse.rootfs;
+package io.greenhouse.image;
 
 import io.greenhouse.backend.DiskMeter;
 import io.greenhouse.backend.DiskUsage;
@@ -14,7 +14,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Measures the overlay root filesystems {@link OverlayRootfsProvider} builds: what the container
+ * Measures the overlay root filesystems {@link ImageRootfsProvider} builds: what the container
  * wrote is its upper layer (exclusive usage); what it sees is the merged mount (total usage: image
  * plus its writes). Bytes are apparent file sizes; inodes are the entries, hard links counted once.
  */
@@ -22,8 +22,8 @@ public final class OverlayDiskMeter implements DiskMeter {
 
     @Override
     public DiskUsage usage(String handle, Path containerDirectory) {
-        Tally exclusive = tally(containerDirectory.resolve(OverlayRootfsProvider.UPPER));
-        Tally total = tally(containerDirectory.resolve(OverlayRootfsProvider.MERGED));
+        Tally exclusive = tally(containerDirectory.resolve(ImageRootfsProvider.UPPER));
+        Tally total = tally(containerDirectory.resolve(ImageRootfsProvider.MERGED));
         return new DiskUsage(total.bytes, total.inodes, exclusive.bytes, exclusive.inodes);
     }
 

@@ -1,4 +1,4 @@
-package io.greenhouse.rootfs;
+package io.greenhouse.image;
 
 import io.greenhouse.backend.DiskUsage;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.greenhouse.rootfs;
+package io.greenhouse.image;
 
 import io.greenhouse.backend.ImageRef;
 import io.greenhouse.backend.RootfsProvider;
@@ -15,15 +15,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The overlay provider against the root filesystem contract, with real overlay mounts (needs root)
+ * The image provider (local directories here) against the root filesystem contract, with real overlay mounts (needs root)
  * of the test cell's default root filesystem in a temporary directory.
  */
-class OverlayRootfsProviderIT extends RootfsProviderContract {
+class ImageRootfsProviderIT extends RootfsProviderContract {
     private final Path image = ServerEnv.testCell().defaultRootfs();
 
     @Override
     protected RootfsProvider newProvider() {
-        return new OverlayRootfsProvider(image, new Syscalls());
+        Syscalls syscalls = new Syscalls();
+        LayerStore store = new LayerStore(work.resolve("layers"), syscalls, ImageEvents.NONE,
+                java.time.Clock.systemUTC(), 1, java.time.Duration.ofMillis(1));
+        RegistryClient client = new RegistryClient(new RegistrySettings(java.util.Set.of(), "",
+                java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), 1, java.time.Duration.ofMillis(1)));
+        return new ImageRootfsProvider(image, syscalls, store, client, ImageEvents.NONE, Long.MAX_VALUE);
     }
 
     @Override
