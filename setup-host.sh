@@ -23,8 +23,6 @@ if ! file -L "$(command -v busybox 2>/dev/null || echo /nonexistent)" 2>/dev/nul
   dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 fi
 command -v file >/dev/null 2>&1 || need+=(file)
-# run-tests.sh lints the Helm chart with PyYAML.
-python3 -c 'import yaml' >/dev/null 2>&1 || need+=(python3-yaml)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   apt-get update -qq
