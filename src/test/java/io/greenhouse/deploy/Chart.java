@@ -33,6 +33,15 @@ public final class Chart {
         return manifests;
     }
 
+    /** values.yaml as parsed. */
+    public static Map<String, Object> values() {
+        try (var in = java.nio.file.Files.newInputStream(DIR.resolve("values.yaml"))) {
+            return map(new Yaml(new SafeConstructor(new LoaderOptions())).load(in));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static Map<String, Object> daemonSet(List<Map<String, Object>> manifests) {
         return manifests.stream().filter(m -> "DaemonSet".equals(m.get("kind"))).findFirst().orElseThrow();
     }
