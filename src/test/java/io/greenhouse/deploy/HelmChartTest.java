@@ -62,6 +62,7 @@ class HelmChartTest {
         }
         Map<String, Object> ports = portsByName(cell);
         assertEquals(7777, ports.get("garden"));
+        assertEquals(9443, ports.get("admin"));
     }
 
     @Test
@@ -94,6 +95,15 @@ class HelmChartTest {
                 () -> "source scan missed " + settings.readBySettings());
         assertTrue(settings.all().contains("greenhouse.listen.port"));
         assertTrue(settings.all().contains("greenhouse.fault.kill-after"));
+    }
+
+    @Test
+    void adminPasswordComesFromTheSecretOnlyWhenOneIsNamed() {
+        Map<String, Object> env = envByName(Chart.cell(Chart.daemonSet(Chart.render(Map.of()))));
+        assertFalse(env.containsKey("GREENHOUSE_ADMIN_PASSWORD"));
+        Map<String, Object> withSecret = envByName(Chart.cell(Chart.daemonSet(withPasswordSecret())));
+        assertEquals(Map.of("name", "cell-admin", "key", "password"),
+                at(map(withSecret.get("GREENHOUSE_ADMIN_PASSWORD")), "valueFrom", "secretKeyRef"));
     }
 
     @Test
@@ -153,7 +163,7 @@ class HelmChartTest {
     }
 
     private static List<Map<String, Object>> withPasswordSecret() {
-        return Chart.render(Map.of());
+        return Chart.render(Map.of("admin.passwordSecret.name", "cell-admin"));
     }
 
     private static List<String> kinds(List<Map<String, Object>> manifests) {
