@@ -13,7 +13,8 @@ fi
 
 need=()
 for pair in runc:runc crun:crun busybox:busybox-static iptables:iptables ip:iproute2 nsenter:util-linux \
-            gcc:gcc mvn:maven java:openjdk-17-jdk-headless tar:tar curl:curl; do
+            gcc:gcc mvn:maven java:openjdk-17-jdk-headless tar:tar curl:curl \
+            chromium:chromium chromedriver:chromium-driver; do
   cmd="${pair%%:*}"; pkg="${pair##*:}"
   command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
 done
@@ -28,8 +29,6 @@ command -v file >/dev/null 2>&1 || need+=(file)
 command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 command -v getfattr >/dev/null 2>&1 || need+=(attr)
-# run-tests.sh lints the Helm chart with PyYAML.
-python3 -c 'import yaml' >/dev/null 2>&1 || need+=(python3-yaml)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   apt-get update -qq

@@ -1,5 +1,8 @@
 package io.greenhouse.api;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import io.greenhouse.api.wire.ContainerInfoJson;
 import io.greenhouse.api.wire.ContainerSpecJson;
 import io.greenhouse.api.wire.HandleJson;
@@ -51,7 +54,8 @@ public class ContainersResource {
     }
 
     @POST
-    public HandleJson create(String body) {
+    public HandleJson create(@RequestBody(content = @Content(schema = @Schema(implementation = ContainerSpecJson.class)))
+                             String body) {
         ContainerSpecJson json = bodies.read(body, ContainerSpecJson.class,
                 new ContainerSpecJson(null, null, null, null, null, null, null, null, null, null, null, null));
         Container container = backend.create(WireMapper.toSpec(json));
@@ -121,7 +125,9 @@ public class ContainersResource {
 
     @PUT
     @Path("{handle}/stop")
-    public Map<String, String> stop(@PathParam("handle") String handle, String body) {
+    public Map<String, String> stop(@PathParam("handle") String handle,
+                                    @RequestBody(content = @Content(schema = @Schema(implementation = StopJson.class)))
+                                    String body) {
         StopJson request = bodies.read(body, StopJson.class, new StopJson(false));
         Container container = backend.lookup(handle);
         try (var activity = backend.activity(handle)) {
