@@ -1,19 +1,13 @@
 package io.greenhouse.testsupport;
 
 import io.greenhouse.wiring.Settings;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigValue;
-import org.eclipse.microprofile.config.spi.ConfigSource;
-import org.eclipse.microprofile.config.spi.Converter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
-import java.util.NoSuchElementException;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -75,9 +69,13 @@ public final class ServerSettings {
     }
 
     public Set<String> readBySettings() {
-        RecordingConfig config = new RecordingConfig();
-        Settings.from(config);
-        return config.asked;
+        // A config with no values that remembers every name it was asked for.
+        Set<String> asked = new TreeSet<>();
+        Settings.from(new MapConfig(Map.of(), name -> {
+            asked.add(name);
+            return name;
+        }));
+        return asked;
     }
 
     public Set<String> readInSources() {
@@ -111,48 +109,5 @@ public final class ServerSettings {
             throw new UncheckedIOException(e);
         }
         return names;
-    }
-
-    /** A Config that has no values and remembers every name it was asked for. */
-    private static final class RecordingConfig implements Config {
-        final Set<String> asked = new TreeSet<>();
-
-        @Override
-        public <T> T getValue(String name, Class<T> type) {
-            asked.add(name);
-            throw new NoSuchElementException(name);
-        }
-
-        @Override
-        public ConfigValue getConfigValue(String name) {
-            asked.add(name);
-            throw new UnsupportedOperationException(name);
-        }
-
-        @Override
-        public <T> Optional<T> getOptionalValue(String name, Class<T> type) {
-            asked.add(name);
-            return Optional.empty();
-        }
-
-        @Override
-        public Iterable<String> getPropertyNames() {
-            return List.of();
-        }
-
-        @Override
-        public Iterable<ConfigSource> getConfigSources() {
-            return List.of();
-        }
-
-        @Override
-        public <T> Optional<Converter<T>> getConverter(Class<T> forType) {
-            return Optional.empty();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> type) {
-            throw new IllegalArgumentException(type.getName());
-        }
     }
 }
