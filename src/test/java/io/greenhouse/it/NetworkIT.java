@@ -120,7 +120,9 @@ class NetworkIT extends CellTestSupport {
         JsonObject mapping = cell.client.netIn("web", 0, 8080);
         long hostPort = mapping.getJsonNumber("host_port").longValue();
         assertEquals(8080, mapping.getJsonNumber("container_port").longValue());
-        assertTrue(hostPort >= 63001 && hostPort < 64001, "from the test cell's port pool: " + hostPort);
+        int poolStart = cell.settings.network().portPoolStart();
+        assertTrue(hostPort >= poolStart && hostPort < poolStart + cell.settings.network().portPoolSize(),
+                "from the test cell's port pool: " + hostPort);
         assertEquals("hallo", firstLine(external, hostPort));
         assertEquals("hallo", firstLine("127.0.0.1", hostPort));
         JsonObject ports = info("web").getJsonArray("MappedPorts").getJsonObject(0);
