@@ -39,24 +39,62 @@ final class FirewallRules {
         out.add("-A " + log + " -m conntrack --ctstate NEW,UNTRACKED,INVALID -j LOG --log-prefix "
                 + quote(logPrefix(s.handle())));
         out.add("-A " + log + " -j ACCEPT");
-        out.add("-A " + chain + " -s " + s.subnet() + " -d " + s.subnet() + " -j ACCEPT");
-        for (String dns : s.dnsServers()) {
-            if (!dns.equals(s.gatewayIp())) {
-                out.add("-A " + chain + " -d " + dns + "/32 -p udp -m udp --dport 53 -j ACCEPT");
-                out.add("-A " + chain + " -d " + dns + "/32 -p tcp -m tcp --dport 53 -j ACCEPT");
-            }
-        }
-        for (String range : allow) {
-            out.add("-A " + chain + " " + destination(range) + " -j ACCEPT");
+        for (String rule : egressHead(s)) {
+            out.add("-A " + chain + " " + rule);
         }
         List<NetOutRule> rules = s.rules();
         for (int i = rules.size() - 1; i >= 0; i--) {
-            for (String match : matches(rules.get(i))) {
-                out.add("-A " + chain + " " + match + (rules.get(i).log() ? " -g " + log : " -j ACCEPT"));
+            for (String rule : gardenRule(s, rules.get(i))) {
+                out.add("-A " + chain + " " + rule);
             }
         }
         out.add("-A " + chain + " -j REJECT --reject-with icmp-port-unreachable");
         return out;
+    }
+
+    /** The rules of the container's chain before its Garden rules: its subnet, its DNS servers, the allow list. */
+    List<String> egressHead(NetworkState s) {
+        List<String> out = new ArrayList<>();
+        out.add("-s " + s.subnet() + " -d " + s.subnet() + " -j ACCEPT");
+        for (String dns : s.dnsServers()) {
+            if (!dns.equals(s.gatewayIp())) {
+                out.add("-d " + dns + "/32 -p udp -m udp --dport 53 -j ACCEPT");
+                out.add("-d " + dns + "/32 -p tcp -m tcp --dport 53 -j ACCEPT");
+            }
+        }
+        for (String range : allow) {
+            out.add(destination(range) + " -j ACCEPT");
+        }
+        return out;
+    }
+
+    private List<String> gardenRule(NetworkState s, NetOutRule rule) {
+        String target = rule.log() ? " -g " + names.logChain(s.id()) : " -j ACCEPT";
+        return matches(rule).stream().map(m -> m + target).toList();
+    }
+
+    /**
+     * Adds rules to a running container's chain without touching the rest: each rule's lines are
+     * inserted right after the chain's head, so the chain ends up as {@link #filterChains} would
+     * write it (newest first, as in Guardian) while a NetOut costs one short transaction however
+     * many rules the container already has. {@code s} is the state before the rules are added.
+     */
+    String appendEgress(NetworkState s, List<NetOutRule> added) {
+        if (s.egressHead() < 0) {
+            throw new IllegalStateException("the head of " + s.handle() + "'s chain is unknown");
+        }
+        String chain = names.containerChain(s.id());
+        int first = s.egressHead() + 1;
+        List<String> lines = new ArrayList<>();
+        lines.add("*filter");
+        for (NetOutRule rule : added) {
+            int position = first;
+            for (String line : gardenRule(s, rule)) {
+                lines.add("-I " + chain + " " + position++ + " " + line);
+            }
+        }
+        lines.add("COMMIT");
+        return text(lines);
     }
 
     String containerJump(NetworkState s) {
@@ -82,7 +120,7 @@ final class FirewallRules {
         return text(lines);
     }
 
-    /** Replaces the container's egress rules, atomically. */
+    /** Replaces the container's egress rules, atomically (for a chain whose head is not recorded). */
     String replaceEgress(NetworkState s) {
         List<String> lines = new ArrayList<>();
         lines.add("*filter");

@@ -105,13 +105,14 @@ public final class LinuxNetworker implements Networker {
             }
             state = new NetworkState(handle, newId(), allocation.subnet().toString(), allocation.addressText(),
                     config.externalIp(), config.mtu(), mapped, request.netOut(), request.bandwidthRate(),
-                    request.bandwidthBurst(), List.of());
+                    request.bandwidthBurst(), List.of(), -1);
             known.put(handle, new Entry(state));
             states.save(containerDirectory.resolve(STATE_FILE), state);
             makeLinks(state, initPid);
             List<String> servers = dns.write(containerDirectory, handle, state.containerIp(), state.gatewayIp())
                     .stream().filter(LinuxNetworker::isIpv4).toList();
             state = state.withDnsServers(servers);
+            state = state.withEgressHead(firewall.egressHead(state).size());
             states.save(containerDirectory.resolve(STATE_FILE), state);
             known.get(handle).state = state;
             check(commands.iptablesRestore(firewall.connect(state)), "setting up the firewall of " + handle);
@@ -163,15 +164,24 @@ public final class LinuxNetworker implements Networker {
         Entry entry = entry(handle);
         synchronized (entry) {
             long started = System.nanoTime();
-            NetworkState changed = entry.state.withRules(rules);
-            String text = firewall.replaceEgress(changed);
+            NetworkState before = entry.state;
+            NetworkState changed = before.withRules(rules);
+            String text;
+            if (before.egressHead() >= 0) {
+                text = firewall.appendEgress(before, rules);
+            } else {
+                // Saved by a version that did not record the chain's head: rewrite it whole once.
+                changed = changed.withEgressHead(firewall.egressHead(changed).size());
+                text = firewall.replaceEgress(changed);
+            }
             long rendered = System.nanoTime();
             check(commands.iptablesRestore(text), "applying egress rules of " + handle);
             long applied = System.nanoTime();
             states.save(containerDirectory.resolve(STATE_FILE), changed);
             entry.state = changed;
+            NetworkState now = changed;
             LOG.info(() -> String.format("%s: %d egress rules (%d new): rendered in %d ms, applied in %d ms, saved in %d ms",
-                    handle, changed.rules().size(), rules.size(), (rendered - started) / 1_000_000,
+                    handle, now.rules().size(), rules.size(), (rendered - started) / 1_000_000,
                     (applied - rendered) / 1_000_000, (System.nanoTime() - applied) / 1_000_000));
         }
     }

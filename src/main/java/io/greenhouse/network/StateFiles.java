@@ -38,7 +38,8 @@ final class StateFiles {
                         .write("handle", s.handle()).write("id", s.id()).write("subnet", s.subnet())
                         .write("containerIp", s.containerIp()).write("externalIp", s.externalIp())
                         .write("mtu", s.mtu()).write("bandwidthRate", s.bandwidthRate())
-                        .write("bandwidthBurst", s.bandwidthBurst());
+                        .write("bandwidthBurst", s.bandwidthBurst())
+                        .write("egressHead", s.egressHead());
                 g.writeStartArray("dnsServers");
                 s.dnsServers().forEach(g::write);
                 g.writeEnd();
@@ -104,7 +105,7 @@ final class StateFiles {
             return Optional.of(new NetworkState(o.getString("handle"), o.getString("id"), o.getString("subnet"),
                     o.getString("containerIp"), o.getString("externalIp"), o.getInt("mtu"), ports, rules,
                     o.getJsonNumber("bandwidthRate").longValue(), o.getJsonNumber("bandwidthBurst").longValue(),
-                    strings(o.getJsonArray("dnsServers"))));
+                    strings(o.getJsonArray("dnsServers")), o.getInt("egressHead", -1)));
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + file, e);
         } catch (RuntimeException e) {

@@ -20,7 +20,7 @@ class FirewallRulesTest {
 
     private static NetworkState state(List<NetOutRule> netOut, List<PortMapping> ports) {
         return new NetworkState("web-1", "0a0b0c0d", "10.254.0.0/30", "10.254.0.2", "192.0.2.2", 1500, ports,
-                netOut, 0, 0, List.of("10.0.0.53", "10.254.0.1"));
+                netOut, 0, 0, List.of("10.0.0.53", "10.254.0.1"), 5);
     }
 
     @Test
@@ -72,6 +72,37 @@ class FirewallRulesTest {
                 "-A gh-c-0a0b0c0d -p tcp -d 10.3.0.2/32 -g gh-c-0a0b0c0d-log",
                 "-A gh-c-0a0b0c0d -p udp -d 10.3.0.1/32 -j ACCEPT",
                 "-A gh-c-0a0b0c0d -j REJECT --reject-with icmp-port-unreachable"), chain);
+    }
+
+    @Test
+    void aNetOutInsertsAfterTheHeadSoTheChainIsWhatAFullRewriteWrites() {
+        NetOutRule old = new NetOutRule(Protocol.UDP, List.of(new IpRange("10.3.0.1", "")), null, null, false);
+        NetOutRule a = new NetOutRule(Protocol.TCP, List.of(new IpRange("10.3.0.2", ""), new IpRange("10.3.0.3", "")),
+                null, null, true);
+        NetOutRule b = new NetOutRule(Protocol.TCP, null, List.of(new PortRange(443, 0)), null, false);
+        NetworkState before = state(List.of(old), List.of());
+        assertEquals(5, rules.egressHead(before).size(), "subnet, two lines for the one non-gateway DNS server, two allowed");
+
+        String append = rules.appendEgress(before, List.of(a, b));
+        assertEquals(List.of("*filter",
+                "-I gh-c-0a0b0c0d 6 -p tcp -d 10.3.0.2/32 -g gh-c-0a0b0c0d-log",
+                "-I gh-c-0a0b0c0d 7 -p tcp -d 10.3.0.3/32 -g gh-c-0a0b0c0d-log",
+                "-I gh-c-0a0b0c0d 6 -p tcp -m tcp --dport 443 -j ACCEPT",
+                "COMMIT"), append.lines().toList(), "no flush, no declaration: the chain's other rules stay");
+
+        // iptables' -I N puts the rule at position N (1-based), moving the others down.
+        List<String> chain = new java.util.ArrayList<>(rulesOf(rules.filterChains(before)));
+        for (String line : append.lines().filter(l -> l.startsWith("-I ")).toList()) {
+            String[] f = line.split(" ", 4);
+            chain.add(Integer.parseInt(f[2]) - 1, f[3]);
+        }
+        assertEquals(rulesOf(rules.filterChains(before.withRules(List.of(a, b)))), chain);
+        assertThrows(IllegalStateException.class, () -> rules.appendEgress(before.withEgressHead(-1), List.of(a)));
+    }
+
+    private static List<String> rulesOf(List<String> filterChains) {
+        return filterChains.stream().filter(l -> l.startsWith("-A gh-c-0a0b0c0d "))
+                .map(l -> l.substring("-A gh-c-0a0b0c0d ".length())).toList();
     }
 
     @Test
