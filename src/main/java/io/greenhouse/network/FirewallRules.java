@@ -208,7 +208,7 @@ final class FirewallRules {
             case TCP -> "tcp";
             case UDP -> "udp";
             case ICMP -> "icmp";
-            case ICMPV6 -> throw new GardenException("invalid protocol: ICMPv6 is not supported on this cell");
+            case ICMPV6 -> throw new GardenException("invalid protocol: ICMPv6 rules are not supported (this cell supports IPv4 only)");
         };
         boolean ports = rule.protocol() == NetOutRule.Protocol.TCP || rule.protocol() == NetOutRule.Protocol.UDP;
         if (!rule.ports().isEmpty() && !ports) {

@@ -7,6 +7,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -34,6 +35,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NetworkIT extends CellTestSupport {
     static final Duration WAIT = Duration.ofSeconds(30);
+
+    /** The build waits for the server, not the application, which a loaded host may start minutes later. */
+    @BeforeAll
+    static void awaitTheCell() {
+        new TestCell().awaitReady(Duration.ofMinutes(10));
+    }
 
     private JsonObject info(String handle) {
         return cell.client.info(handle);
@@ -232,6 +239,128 @@ class NetworkIT extends CellTestSupport {
         run("dns", sh("echo NONSENSE > /etc/resolv.conf"), 0);
         ProcessStreams denied = run("dns", sh("echo NONSENSE > /etc/hosts").add("user", "nobody"), 1);
         assertTrue(denied.stderrText().contains("Permission denied"), denied.stderrText());
+    }
+
+    /** The chain's rules as iptables -S lists them, without its declaration. */
+    private static java.util.List<String> chainRules(String chain) {
+        return TestCell.run("iptables", "-w", "-S", chain).lines().filter(l -> l.startsWith("-A ")).toList();
+    }
+
+    /** The packets iptables counted for the chain's rule listing the given text ("dpt:9000"). */
+    private static long packets(String chain, String match) {
+        String listing = TestCell.run("iptables", "-w", "-L", chain, "-v", "-x", "-n");
+        return listing.lines().filter(l -> l.contains(match)).findFirst()
+                .map(l -> Long.parseLong(l.strip().split("\\s+")[0]))
+                .orElseThrow(() -> new AssertionError("no rule with " + match + " in " + listing));
+    }
+
+    @Test
+    void aNetOutAddsItsRuleAfterTheChainsHeadWithoutRewritingTheChain() throws IOException {
+        try (TestNamespace ns = new TestNamespace("ghtn5", "10.254.123")) {
+            ns.serve(9000, "first");
+            ns.serve(9001, "second");
+            cell.client.create("append");
+            cell.client.netOut("append", tcpRule(ns.ip, 9000).build());
+            String dial = "nc -w 3 " + ns.ip + " 9000 </dev/null";
+            TestCell.eventually(WAIT, () -> cell.client.run("append", sh(dial).build(), ProcessStreams.collecting())
+                    .await(WAIT) == 0);
+            String chain = cell.networkPrefix + "-c-" + networkId("append");
+            long counted = packets(chain, "dpt:9000");
+            assertTrue(counted > 0, "the first rule counted the connection");
+            java.util.List<String> before = chainRules(chain);
+
+            cell.client.netOut("append", tcpRule(ns.ip, 9001).build());
+            java.util.List<String> after = chainRules(chain);
+            assertEquals(before.size() + 1, after.size(), after::toString);
+            int first = before.indexOf(before.stream().filter(l -> l.contains("--dport 9000")).findFirst().orElseThrow());
+            assertTrue(after.get(first).contains("--dport 9001"), "newest first, right after the head: " + after);
+            java.util.List<String> rest = new java.util.ArrayList<>(after);
+            rest.remove(first);
+            assertEquals(before, rest, "the other rules stay as they were");
+            // A rewrite (a flushed and refilled chain) would have zeroed the older rule's counters.
+            assertTrue(packets(chain, "dpt:9000") >= counted, "the older rule kept its counters");
+            assertTrue(run("append", sh("nc -w 3 " + ns.ip + " 9001 </dev/null"), 0).stdoutText().contains("second"));
+            assertTrue(run("append", sh(dial), 0).stdoutText().contains("first"));
+        }
+    }
+
+    /**
+     * The upstream suite's "subnet support" specs ("should continue to route traffic successfully"),
+     * which dial 8.8.8.8, here towards a test namespace: a shared subnet keeps routing while its
+     * other containers come and go, and routes again when it is used anew after its last container.
+     */
+    @Test
+    void aSharedSubnetKeepsRoutingAsItsOtherContainersComeAndGoAndAgainWhenUsedAnew() {
+        String subnet = "10.254.127.0/24";
+        try (TestNamespace ns = new TestNamespace("ghtn5", "10.254.123")) {
+            ns.serve(9000, "routed");
+            String dial = "echo hello | nc -w 3 " + ns.ip + " 9000";
+            cell.client.create(Json.createObjectBuilder().add("handle", "stays").add("network", subnet)
+                    .add("netout_rules", Json.createArrayBuilder().add(tcpRule(ns.ip, 9000))).build());
+            TestCell.eventually(WAIT, () -> cell.client.run("stays", sh(dial).build(), ProcessStreams.collecting())
+                    .await(WAIT) == 0);
+            for (int i = 0; i < 5; i++) {
+                cell.client.create(Json.createObjectBuilder().add("handle", "passer-" + i).add("network", subnet).build());
+                cell.client.destroy("passer-" + i);
+                assertTrue(run("stays", sh(dial), 0).stdoutText().contains("routed"), "after destroying passer-" + i);
+            }
+            String bridge = cell.networkPrefix + "b0afe7f00";
+            assertTrue(TestCell.run("ip", "-o", "link", "show").contains(" " + bridge + ":"), "one bridge for the subnet");
+            cell.client.destroy("stays");
+            assertTrue(!TestCell.run("ip", "-o", "link", "show").contains(" " + bridge + ":"), "the bridge went with its last container");
+
+            cell.client.create(Json.createObjectBuilder().add("handle", "anew").add("network", subnet)
+                    .add("netout_rules", Json.createArrayBuilder().add(tcpRule(ns.ip, 9000))).build());
+            assertEquals("10.254.127.2", ip("anew"), "the first address came back to the subnet");
+            TestCell.eventually(WAIT, () -> cell.client.run("anew", sh(dial).build(), ProcessStreams.collecting())
+                    .await(WAIT) == 0);
+            assertTrue(run("anew", sh(dial), 0).stdoutText().contains("routed"));
+        }
+    }
+
+    /** The upstream suite's busybox image has neither file; the cell's are mounted over nothing. */
+    @Test
+    void anImageWithoutHostsOrResolvConfGetsTheCellsAndResolvesItsHostname() throws IOException {
+        java.nio.file.Path rootfs = cell.work.resolve("rootfs-without-dns-files");
+        TestCell.run("rm", "-rf", rootfs.toString());
+        TestCell.run("cp", "-a", cell.settings.defaultRootfs().toString(), rootfs.toString());
+        try {
+            Files.deleteIfExists(rootfs.resolve("etc/hosts"));
+            Files.deleteIfExists(rootfs.resolve("etc/resolv.conf"));
+            cell.client.create(Json.createObjectBuilder().add("handle", "bare")
+                    .add("image", Json.createObjectBuilder().add("uri", "raw://" + rootfs)).build());
+            assertEquals("127.0.0.1 localhost\n" + ip("bare") + " bare\n", run("bare", sh("cat /etc/hosts"), 0).stdoutText());
+            assertEquals("nameserver 127.0.0.1\n", run("bare", sh("cat /etc/resolv.conf"), 0).stdoutText());
+            assertTrue(run("bare", sh("ping -c 1 -W 2 bare"), 0).stdoutText().contains("1 packets received"));
+            cell.client.destroy("bare");
+            assertTrue(!Files.exists(rootfs.resolve("etc/hosts")) && !Files.exists(rootfs.resolve("etc/resolv.conf")),
+                    "the image's directory is not written to");
+        } finally {
+            TestCell.run("rm", "-rf", rootfs.toString());
+        }
+    }
+
+    @Test
+    void ipv6RulesAreRefusedWithGardenErrorsAndABulkWithOneAppliesNothing() throws IOException {
+        cell.client.create("v4");
+        JsonObject info = info("v4");
+        assertEquals("", info.getString("ContainerIPv6", ""), "IPv4 only");
+        String chain = cell.networkPrefix + "-c-" + networkId("v4");
+        java.util.List<String> before = chainRules(chain);
+        GardenClientException icmpv6 = assertThrows(GardenClientException.class, () -> cell.client.netOut("v4",
+                Json.createObjectBuilder().add("protocol", 4).add("icmps", Json.createObjectBuilder().add("type", 128)).build()));
+        assertTrue(icmpv6.getMessage().contains("ICMPv6") && icmpv6.getMessage().contains("IPv4 only"), icmpv6.getMessage());
+        GardenClientException v6 = assertThrows(GardenClientException.class, () -> cell.client.netOut("v4",
+                tcpRule("fd00::1", 80).build()));
+        assertTrue(v6.getMessage().contains("IPv4 only"), v6.getMessage());
+        assertThrows(GardenClientException.class, () -> cell.client.bulkNetOut("v4", Json.createArrayBuilder()
+                .add(tcpRule("10.254.123.2", 80)).add(Json.createObjectBuilder().add("protocol", 4)).build()));
+        assertEquals(before, chainRules(chain), "no rule of the refused bulk was applied");
+        GardenClientException atCreate = assertThrows(GardenClientException.class, () -> cell.client.create(
+                Json.createObjectBuilder().add("handle", "v6").add("netout_rules", Json.createArrayBuilder()
+                        .add(Json.createObjectBuilder().add("protocol", 4))).build()));
+        assertTrue(atCreate.getMessage().contains("ICMPv6"), atCreate.getMessage());
+        assertEquals(java.util.List.of("v4"), cell.client.list(Map.of()));
     }
 
     @Test

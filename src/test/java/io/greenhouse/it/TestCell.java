@@ -137,7 +137,8 @@ public final class TestCell {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        awaitReady(Duration.ofSeconds(90));
+        // A maximum: a host loaded by parallel builds has taken minutes to start the application.
+        awaitReady(Duration.ofMinutes(10));
     }
 
     /** The server JVM's pid, from Liberty's pid file. */
