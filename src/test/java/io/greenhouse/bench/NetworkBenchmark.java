@@ -20,8 +20,12 @@ import java.util.Map;
  *     -Dexec.mainClass=io.greenhouse.bench.NetworkBenchmark -Dexec.args="http://127.0.0.1:7777 250 3000 net"
  * </pre>
  *
- * Arguments: cell URL, number of containers, rules per bulk (0: no NetIn/NetOut), and "net" or
- * "nonet" (whether the cell has networking).
+ * Arguments: cell URL, number of containers, rules per bulk (0: no NetIn/NetOut), "net" or
+ * "nonet" (whether the cell has networking), and optionally on how many containers (the last ones
+ * created, so all N are up) the bulk and a NetIn go: the cell's port pool bounds the NetIns, and N
+ * bulks of thousands of rules would fill the host's one filter table, which every iptables command
+ * on a shared host reads. Every container then gets one single-rule NetOut (an append into its
+ * chain), after the bulks.
  */
 public final class NetworkBenchmark {
     public static void main(String[] args) {
@@ -29,10 +33,13 @@ public final class NetworkBenchmark {
         int n = Integer.parseInt(args[1]);
         int rules = Integer.parseInt(args[2]);
         boolean net = args.length < 4 || args[3].equals("net");
+        int bulkOn = args.length > 4 ? Integer.parseInt(args[4]) : n;
+        int netInOn = args.length > 5 ? Integer.parseInt(args[5]) : n;
         client.ping();
         List<Long> creates = new ArrayList<>();
         List<Long> netIns = new ArrayList<>();
         List<Long> bulks = new ArrayList<>();
+        List<Long> singles = new ArrayList<>();
         List<String> handles = new ArrayList<>();
         try {
             for (int i = 0; i < n; i++) {
@@ -50,13 +57,25 @@ public final class NetworkBenchmark {
                                     .add("start", 1000 + r % 60000).add("end", 1000 + r % 60000))));
                 }
                 var array = bulk.build();
-                for (String h : handles) {
+                for (String h : handles.subList(n - netInOn, n)) {
                     long t = System.nanoTime();
                     client.netIn(h, 0, 8080);
                     netIns.add(System.nanoTime() - t);
-                    t = System.nanoTime();
+                }
+                for (String h : handles.subList(n - bulkOn, n)) {
+                    long t = System.nanoTime();
                     client.bulkNetOut(h, array);
                     bulks.add(System.nanoTime() - t);
+                }
+                var one = Json.createObjectBuilder().add("protocol", 1)
+                        .add("networks", Json.createArrayBuilder().add(Json.createObjectBuilder()
+                                .add("start", "10.254.131.1").add("end", "10.254.131.1")))
+                        .add("ports", Json.createArrayBuilder().add(Json.createObjectBuilder().add("start", 443).add("end", 443)))
+                        .build();
+                for (String h : handles) {
+                    long t = System.nanoTime();
+                    client.netOut(h, one);
+                    singles.add(System.nanoTime() - t);
                 }
             }
         } finally {
@@ -68,8 +87,10 @@ public final class NetworkBenchmark {
         }
         LifecycleBenchmark.report("create (" + (net ? "networking" : "no networking") + ")", creates);
         if (!netIns.isEmpty()) {
-            LifecycleBenchmark.report("NetIn with " + n + " containers", netIns);
-            LifecycleBenchmark.report("BulkNetOut of " + rules + " rules with " + n + " containers", bulks);
+            LifecycleBenchmark.report("NetIn on " + netInOn + " of " + n + " containers", netIns);
+            LifecycleBenchmark.report("BulkNetOut of " + rules + " rules on " + bulkOn + " of " + n + " containers", bulks);
+            LifecycleBenchmark.report("NetOut of 1 rule on each of " + n + " containers (" + bulkOn + " holding "
+                    + rules + " rules)", singles);
         }
     }
 }
