@@ -66,10 +66,17 @@ public final class NetworkBenchmark {
                 }
             }
         }
-        LifecycleBenchmark.report("create (" + (net ? "networking" : "no networking") + ")", creates);
+        report("create (" + (net ? "networking" : "no networking") + ")", creates);
         if (!netIns.isEmpty()) {
-            LifecycleBenchmark.report("NetIn with " + n + " containers", netIns);
-            LifecycleBenchmark.report("BulkNetOut of " + rules + " rules with " + n + " containers", bulks);
+            report("NetIn with " + n + " containers", netIns);
+            report("BulkNetOut of " + rules + " rules with " + n + " containers", bulks);
         }
+    }
+
+    private static void report(String what, List<Long> nanos) {
+        long[] ms = nanos.stream().mapToLong(x -> x / 1_000_000).sorted().toArray();
+        System.out.printf("%s: n=%d median=%d ms p90=%d ms max=%d ms mean=%.1f ms%n", what, ms.length,
+                ms[ms.length / 2], ms[(int) (ms.length * 0.9)], ms[ms.length - 1],
+                java.util.Arrays.stream(ms).average().orElse(0));
     }
 }
