@@ -322,8 +322,15 @@ public final class Bench {
         }
 
         long pid() throws Exception {
-            Path pidFile = script.toAbsolutePath().getParent().getParent().resolve("usr/servers/.pid/" + name + ".pid");
-            return Long.parseLong(Files.readString(pidFile).strip());
+            Path wlp = script.toAbsolutePath().getParent().getParent();
+            Path pidFile = wlp.resolve("usr/servers/.pid/" + name + ".pid");
+            if (Files.exists(pidFile)) {
+                return Long.parseLong(Files.readString(pidFile).strip());
+            }
+            // `server run` writes no pid file: the JVM running this installation's launcher for the server
+            return ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+                            .map(c -> c.contains(wlp + "/bin/tools/ws-server.jar") && c.endsWith(" " + name)).orElse(false))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("no server " + name + " running")).pid();
         }
 
         long rss() throws Exception {
