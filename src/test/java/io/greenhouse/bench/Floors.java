@@ -120,10 +120,18 @@ final class Floors implements AutoCloseable {
     }
 
     private static void run(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out.strip());
+        // output to a file, never a pipe: a detached init inherits runC's stdio and would hold a pipe open
+        Path log = Files.createTempFile("gh-bench-floor-", ".log");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", cmd) + " failed: "
+                        + Files.readString(log, StandardCharsets.UTF_8).strip());
+            }
+        } finally {
+            Files.deleteIfExists(log);
         }
     }
 
