@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -35,12 +36,14 @@ public final class RuncRuntime implements ContainerRuntime {
     private final Path root;
     private final BundleRules bundle;
     private final OciJson json = new OciJson();
+    private final StateFiles stateFiles;
 
     /** @param bundle the rules of a container's bundle (the cell's {@code CellBundles.container()}) */
     public RuncRuntime(String binary, Path root, BundleRules bundle) {
         this.binary = binary;
         this.root = root;
         this.bundle = bundle;
+        this.stateFiles = new StateFiles(root);
     }
 
     public String binary() {
@@ -95,6 +98,11 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public RuntimeState state(String handle) {
+        // runC's own files answer "running" without an exec; every other answer comes from runC
+        Optional<RuntimeState> running = stateFiles.running(handle);
+        if (running.isPresent()) {
+            return running.get();
+        }
         HostCommand.Result r;
         try {
             r = command("state", handle);
@@ -143,6 +151,11 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public Set<String> handles() {
+        try {
+            return stateFiles.handles();
+        } catch (IOException | RuntimeException e) {
+            // fall back to asking runC
+        }
         HostCommand.Result r = command("list", "--format", "json");
         Set<String> handles = new HashSet<>();
         if (!r.ok() || r.stdout().isBlank()) {

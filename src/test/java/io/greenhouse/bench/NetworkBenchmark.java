@@ -85,12 +85,19 @@ public final class NetworkBenchmark {
                 }
             }
         }
-        LifecycleBenchmark.report("create (" + (net ? "networking" : "no networking") + ")", creates);
+        report("create (" + (net ? "networking" : "no networking") + ")", creates);
         if (!netIns.isEmpty()) {
-            LifecycleBenchmark.report("NetIn on " + netInOn + " of " + n + " containers", netIns);
-            LifecycleBenchmark.report("BulkNetOut of " + rules + " rules on " + bulkOn + " of " + n + " containers", bulks);
-            LifecycleBenchmark.report("NetOut of 1 rule on each of " + n + " containers (" + bulkOn + " holding "
+            report("NetIn on " + netInOn + " of " + n + " containers", netIns);
+            report("BulkNetOut of " + rules + " rules on " + bulkOn + " of " + n + " containers", bulks);
+            report("NetOut of 1 rule on each of " + n + " containers (" + bulkOn + " holding "
                     + rules + " rules)", singles);
         }
+    }
+
+    private static void report(String what, List<Long> nanos) {
+        long[] ms = nanos.stream().mapToLong(x -> x / 1_000_000).sorted().toArray();
+        System.out.printf("%s: n=%d median=%d ms p90=%d ms max=%d ms mean=%.1f ms%n", what, ms.length,
+                ms[ms.length / 2], ms[(int) (ms.length * 0.9)], ms[ms.length - 1],
+                java.util.Arrays.stream(ms).average().orElse(0));
     }
 }

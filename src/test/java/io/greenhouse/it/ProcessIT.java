@@ -142,7 +142,7 @@ class ProcessIT extends CellTestSupport {
     void zerosAtFullSpeedArriveComplete() {
         cell.client.create("zeros");
         CountingDigest out = new CountingDigest();
-        // How fast is ProcessBenchmark's business; here only that nothing is lost at full speed.
+        // How fast is the benchmark's (bench.Bench) business; here only that nothing is lost at full speed.
         GardenProcess p = cell.client.run("zeros", sh("head -c 67108864 /dev/zero").build(),
                 new ProcessStreams(out, new java.io.ByteArrayOutputStream()));
         assertEquals(0, p.await(WAIT));
