@@ -112,7 +112,9 @@ public final class DirectoryStore implements ContainerStore {
                 try {
                     records.add(codec.decode(Files.readString(file)));
                 } catch (IOException | RuntimeException e) {
-                    LOG.log(Level.WARNING, "unreadable container record " + file, e);
+                    LOG.log(Level.WARNING, "container " + dir.getFileName() + " is broken: its record " + file
+                            + " cannot be read (" + e + "); it is neither served nor removed until the record is"
+                            + " repaired or the directory removed", e);
                 }
             }
         }
@@ -128,6 +130,22 @@ public final class DirectoryStore implements ContainerStore {
             }
         }
         return handles;
+    }
+
+    @Override
+    public java.util.Map<String, String> unreadable() {
+        java.util.Map<String, String> broken = new java.util.TreeMap<>();
+        for (Path dir : containerDirectories()) {
+            Path file = dir.resolve(RECORD);
+            if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    codec.decode(Files.readString(file));
+                } catch (IOException | RuntimeException e) {
+                    broken.put(dir.getFileName().toString(), RECORD + " cannot be read: " + e.getMessage());
+                }
+            }
+        }
+        return broken;
     }
 
     private List<Path> containerDirectories() {

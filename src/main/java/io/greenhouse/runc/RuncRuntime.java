@@ -29,15 +29,22 @@ import java.util.Set;
  * under a root directory of this cell's own, so the cell never touches other users' containers.
  */
 public final class RuncRuntime implements ContainerRuntime {
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     private final String binary;
+    /** Longest wait for one call of the runtime: a hung runtime fails the call, never a thread forever. */
+    private final Duration timeout;
     private final Path root;
     private final BundleRules bundle;
     private final OciJson json = new OciJson();
 
     /** @param bundle the rules of a container's bundle (the cell's {@code CellBundles.container()}) */
     public RuncRuntime(String binary, Path root, BundleRules bundle) {
+        this(binary, root, bundle, DEFAULT_TIMEOUT);
+    }
+
+    public RuncRuntime(String binary, Path root, BundleRules bundle, Duration timeout) {
+        this.timeout = timeout;
         this.binary = binary;
         this.root = root;
         this.bundle = bundle;
@@ -64,10 +71,12 @@ public final class RuncRuntime implements ContainerRuntime {
                 .redirectOutput(log.toFile())
                 .redirectErrorStream(true);
         int exit;
+        boolean timedOut = false;
         try {
             Process p = pb.start();
-            if (!p.waitFor(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
+                timedOut = true;
                 exit = -1;
             } else {
                 exit = p.exitValue();
@@ -79,8 +88,12 @@ public final class RuncRuntime implements ContainerRuntime {
             exit = -1;
         }
         if (exit != 0) {
-            String message = readQuietly(log);
-            delete(plan.handle());
+            String message = timedOut ? "did not finish within " + timeout : readQuietly(log);
+            try {
+                delete(plan.handle());
+            } catch (RuntimeException e) {
+                // the create's undo deletes it again; the run's own failure is what the client needs
+            }
             throw new GardenException(binary + " run " + plan.handle() + " failed: " + message);
         }
     }
@@ -134,7 +147,12 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public void delete(String handle) {
-        HostCommand.Result r = command("delete", "--force", handle);
+        HostCommand.Result r;
+        try {
+            r = command("delete", "--force", handle);
+        } catch (RuntimeException e) {
+            throw new GardenException(binary + " delete " + handle + " failed: " + e.getMessage());
+        }
         if (!r.ok() && state(handle).status() != RuntimeState.Status.ABSENT) {
             // still there, or its state cannot be told: either way the delete did not finish
             throw new GardenException("runc delete " + handle + " failed: " + r.message());
@@ -160,6 +178,6 @@ public final class RuncRuntime implements ContainerRuntime {
     private HostCommand.Result command(String... args) {
         List<String> cmd = new ArrayList<>(List.of(binary, "--root", root.toString()));
         cmd.addAll(List.of(args));
-        return HostCommand.run(cmd, TIMEOUT);
+        return HostCommand.run(cmd, timeout);
     }
 }
