@@ -14,7 +14,6 @@ import jakarta.json.JsonValue;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,7 +81,9 @@ public final class RuncRuntime implements ContainerRuntime {
                 exit = p.exitValue();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("starting " + binary, e);
+            // a missing or unrunnable binary: a Garden error that says so (nothing was made to delete)
+            throw new GardenException(binary + " run " + plan.handle() + " failed: cannot start " + binary + ": "
+                    + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             exit = -1;
@@ -112,8 +113,9 @@ public final class RuncRuntime implements ContainerRuntime {
         try {
             r = command("state", handle);
         } catch (RuntimeException e) {
-            // a runtime that hangs or cannot be started says nothing about the container
-            return RuntimeState.UNKNOWN;
+            // a runtime that hangs or cannot be started says nothing about the container, unless
+            // its root has no directory for it: then the runtime never made it (see definitelyAbsent)
+            return Files.exists(root.resolve(handle)) ? RuntimeState.UNKNOWN : RuntimeState.ABSENT;
         }
         if (!r.ok()) {
             return definitelyAbsent(handle, r) ? RuntimeState.ABSENT : RuntimeState.UNKNOWN;
@@ -151,6 +153,10 @@ public final class RuncRuntime implements ContainerRuntime {
         try {
             r = command("delete", "--force", handle);
         } catch (RuntimeException e) {
+            if (!Files.exists(root.resolve(handle))) {
+                // never made (a run that failed or hung before runc wrote its state): nothing to delete
+                return;
+            }
             throw new GardenException(binary + " delete " + handle + " failed: " + e.getMessage());
         }
         if (!r.ok() && state(handle).status() != RuntimeState.Status.ABSENT) {

@@ -250,6 +250,27 @@ public final class SoakDriver {
         return b.append('\n').toString();
     }
 
+    /**
+     * {@code hold N}: N containers, each with a running process ({@code cat}, id p), left for a
+     * restart of the server; {@code release N}: attaches to each again, ends it and destroys its container.
+     */
+    private static void holdOrRelease(GardenClient client, String mode, int n) {
+        long t = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            String handle = "hold-" + i;
+            if (mode.equals("hold")) {
+                client.create(handle);
+                client.run(handle, Json.createObjectBuilder().add("id", "p").add("path", "cat").build(), ProcessStreams.none()).close();
+            } else {
+                GardenProcess p = client.attach(handle, "p", ProcessStreams.collecting());
+                p.closeStdin();
+                p.await(Duration.ofMinutes(2));
+                client.destroy(handle);
+            }
+        }
+        System.out.printf("%s %d containers: %d ms%n", mode, n, (System.nanoTime() - t) / 1_000_000);
+    }
+
     public static void main(String[] args) throws Exception {
         GardenClient client = new GardenClient(URI.create(args[0]));
         long pid = Long.parseLong(args[1]);
@@ -257,6 +278,10 @@ public final class SoakDriver {
         int clients = Integer.parseInt(args[3]);
         int amount = Integer.parseInt(args[4]);
         client.ping();
+        if (mode.equals("hold") || mode.equals("release")) {
+            holdOrRelease(client, mode, amount);
+            return;
+        }
         SoakDriver driver = new SoakDriver(client, pid, "soak");
         Result r = mode.equals("cycles")
                 ? driver.cycles(clients, amount, Duration.ofSeconds(10))

@@ -169,7 +169,7 @@ class CrashIT extends CellTestSupport {
         cell.client.bulkNetOut(handle, rules(10, 0));
         int perRule = (rulesInChain(handle) - base) / 10;
         assertTrue(perRule >= 1, "rules per NetOut rule: " + perRule);
-        int kills = Integer.getInteger("greenhouse.test.netout-kills", 6);
+        int kills = Integer.getInteger("greenhouse.test.netout-kills", 4);
         for (int i = 0; i < kills; i++) {
             int round = i;
             CompletableFuture.runAsync(() -> cell.client.bulkNetOut(handle, rules(3000, round + 1))).exceptionally(e -> null);
