@@ -58,7 +58,7 @@ public final class DirectoryStore implements ContainerStore {
         } catch (FileAlreadyExistsException e) {
             throw new GardenException("Handle '" + handle + "' already in use");
         } catch (IOException e) {
-            throw new UncheckedIOException("creating " + dir, e);
+            throw new UncheckedIOException("creating " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -92,7 +92,17 @@ public final class DirectoryStore implements ContainerStore {
             }
             fsync(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("saving " + record.handle(), e);
+            // the cause's words (No space left on device, Read-only file system) are what an operator needs
+            deleteQuietly(tmp);
+            throw new UncheckedIOException("saving the record of " + record.handle() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "removing " + file, e);
         }
     }
 
