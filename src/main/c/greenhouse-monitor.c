@@ -66,6 +66,8 @@ struct options {
     long uid, gid;
     int tty;
     size_t buffer;
+    /* Longest wait, in seconds, for the runtime to start the process (a hung runtime fails the start). */
+    long runtime_timeout;
     /* cgroup.procs files the monitor moves itself into before anything else (one per hierarchy). */
     const char *cgroups[MAX_CGROUPS];
     int ncgroups;
@@ -903,7 +905,7 @@ static int run_monitor(struct options *opt, int report_fd) {
 
     /* Wait for the runtime to exit (and, for a TTY, to hand over the pty master). */
     int runtime_status = -1;
-    time_t deadline = time(NULL) + 120;
+    time_t deadline = time(NULL) + opt->runtime_timeout;
     while (runtime_status < 0 || (opt->tty && m.master < 0 && WIFEXITED(runtime_status)
                                   && WEXITSTATUS(runtime_status) == 0)) {
         struct pollfd fds[2] = {{sigfd, POLLIN, 0}, {console, POLLIN, 0}};
@@ -932,7 +934,7 @@ static int run_monitor(struct options *opt, int report_fd) {
     if (runtime_status < 0 || !WIFEXITED(runtime_status) || WEXITSTATUS(runtime_status) != 0) {
         if (runtime_status < 0) {
             kill(runtime, SIGKILL);
-            snprintf(err, sizeof err, "runtime exec timed out");
+            snprintf(err, sizeof err, "the runtime did not start the process within %ld s", opt->runtime_timeout);
         } else {
             runtime_error(err, sizeof err, WIFEXITED(runtime_status) ? WEXITSTATUS(runtime_status) : -1);
         }
@@ -971,7 +973,7 @@ static int run_monitor(struct options *opt, int report_fd) {
 
 static void usage(void) {
     fprintf(stderr, "usage: greenhouse-monitor --runtime BIN --runtime-root DIR --handle H --dir PROCESS_DIR "
-                    "--socket PATH [--tty] [--buffer BYTES] [--rootfs DIR --ensure-dir PATH --uid N --gid N] "
+                    "--socket PATH [--tty] [--buffer BYTES] [--runtime-timeout SECONDS] [--rootfs DIR --ensure-dir PATH --uid N --gid N] "
                     "[--bundle DIR --pea-rootfs DIR] [--cgroup-procs FILE]...\n");
     exit(2);
 }
@@ -1010,7 +1012,7 @@ static int join_cgroups(const struct options *opt) {
 }
 
 int main(int argc, char **argv) {
-    struct options opt = {.buffer = 1 << 20, .uid = 0, .gid = 0};
+    struct options opt = {.buffer = 1 << 20, .runtime_timeout = 120, .uid = 0, .gid = 0};
     sigset_t term;
     termination_signals(&term);
     sigprocmask(SIG_BLOCK, &term, NULL);
@@ -1037,6 +1039,8 @@ int main(int argc, char **argv) {
             opt.socket_path = v;
         } else if (strcmp(a, "--buffer") == 0) {
             opt.buffer = (size_t) number_arg(a, v, 4096, 1L << 30);
+        } else if (strcmp(a, "--runtime-timeout") == 0) {
+            opt.runtime_timeout = number_arg(a, v, 1, 86400);
         } else if (strcmp(a, "--bundle") == 0) {
             opt.bundle = v;
         } else if (strcmp(a, "--pea-rootfs") == 0) {

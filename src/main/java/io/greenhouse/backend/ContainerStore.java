@@ -22,6 +22,13 @@ public interface ContainerStore {
     /** Directories in the depot that have no readable metadata (a create cut short). */
     List<String> incomplete();
 
+    /**
+     * Containers whose record is there but cannot be read (corrupt or truncated by a disk or a
+     * hand, since saves are atomic), each with why: they are neither served nor removed, since
+     * what they hold cannot be told, and are reported until the record is repaired or removed.
+     */
+    java.util.Map<String, String> unreadable();
+
     /** Removes the container's directory and everything left in it. */
     void remove(String handle);
 }

@@ -58,7 +58,7 @@ public final class DirectoryStore implements ContainerStore {
         } catch (FileAlreadyExistsException e) {
             throw new GardenException("Handle '" + handle + "' already in use");
         } catch (IOException e) {
-            throw new UncheckedIOException("creating " + dir, e);
+            throw new UncheckedIOException("creating " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -92,7 +92,17 @@ public final class DirectoryStore implements ContainerStore {
             }
             fsync(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("saving " + record.handle(), e);
+            // the cause's words (No space left on device, Read-only file system) are what an operator needs
+            deleteQuietly(tmp);
+            throw new UncheckedIOException("saving the record of " + record.handle() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "removing " + file, e);
         }
     }
 
@@ -112,7 +122,9 @@ public final class DirectoryStore implements ContainerStore {
                 try {
                     records.add(codec.decode(Files.readString(file)));
                 } catch (IOException | RuntimeException e) {
-                    LOG.log(Level.WARNING, "unreadable container record " + file, e);
+                    LOG.log(Level.WARNING, "container " + dir.getFileName() + " is broken: its record " + file
+                            + " cannot be read (" + e + "); it is neither served nor removed until the record is"
+                            + " repaired or the directory removed", e);
                 }
             }
         }
@@ -128,6 +140,22 @@ public final class DirectoryStore implements ContainerStore {
             }
         }
         return handles;
+    }
+
+    @Override
+    public java.util.Map<String, String> unreadable() {
+        java.util.Map<String, String> broken = new java.util.TreeMap<>();
+        for (Path dir : containerDirectories()) {
+            Path file = dir.resolve(RECORD);
+            if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    codec.decode(Files.readString(file));
+                } catch (IOException | RuntimeException e) {
+                    broken.put(dir.getFileName().toString(), RECORD + " cannot be read: " + e.getMessage());
+                }
+            }
+        }
+        return broken;
     }
 
     private List<Path> containerDirectories() {

@@ -33,6 +33,12 @@ import java.util.logging.Logger;
 public final class LinuxNetworker implements Networker {
     private static final Logger LOG = Logger.getLogger(LinuxNetworker.class.getName());
     static final String STATE_FILE = "network.json";
+    /**
+     * The state a NetOut is applying, saved before the kernel is touched and removed once the state
+     * file has it: found at restore, the apply was cut off by a crash (the kernel may hold the old
+     * or the new rules), and restore finishes it.
+     */
+    static final String PENDING_EGRESS = "network.json.pending";
 
     private final NetworkConfig config;
     private final Names names;
@@ -175,9 +181,18 @@ public final class LinuxNetworker implements Networker {
                 text = firewall.replaceEgress(changed);
             }
             long rendered = System.nanoTime();
-            check(commands.iptablesRestore(text), "applying egress rules of " + handle);
+            Path pending = containerDirectory.resolve(PENDING_EGRESS);
+            states.save(pending, changed);
+            try {
+                check(commands.iptablesRestore(text), "applying egress rules of " + handle);
+            } catch (RuntimeException e) {
+                // iptables-restore commits all or nothing: the kernel still has the saved rules
+                deleteQuietly(pending);
+                throw e;
+            }
             long applied = System.nanoTime();
             states.save(containerDirectory.resolve(STATE_FILE), changed);
+            deleteQuietly(pending);
             entry.state = changed;
             NetworkState now = changed;
             LOG.info(() -> String.format("%s: %d egress rules (%d new): rendered in %d ms, applied in %d ms, saved in %d ms",
@@ -209,7 +224,7 @@ public final class LinuxNetworker implements Networker {
             return Optional.empty();
         }
         ensureHost();
-        NetworkState state = saved.get();
+        NetworkState state = finishCutOffNetOut(handle, containerDirectory, saved.get());
         subnets.take(state.allocation());
         for (PortMapping m : state.mappedPorts()) {
             try {
@@ -435,8 +450,32 @@ public final class LinuxNetworker implements Networker {
         }
     }
 
+    /** A NetOut cut off by a crash left its pending state: the kernel gets those rules whole, then the state file. */
+    private NetworkState finishCutOffNetOut(String handle, Path containerDirectory, NetworkState saved) {
+        Path pending = containerDirectory.resolve(PENDING_EGRESS);
+        if (!Files.exists(pending)) {
+            return saved;
+        }
+        NetworkState state = states.load(pending).orElse(saved);
+        LOG.warning(() -> "the egress rules of " + handle + " were being applied when the server stopped;"
+                + " applying all " + state.rules().size() + " again");
+        check(commands.iptablesRestore(firewall.replaceEgress(state)), "applying egress rules of " + handle);
+        states.save(containerDirectory.resolve(STATE_FILE), state);
+        deleteQuietly(pending);
+        return state;
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "removing " + file, e);
+        }
+    }
+
     private static void deleteState(Path containerDirectory) {
         try {
+            Files.deleteIfExists(containerDirectory.resolve(PENDING_EGRESS));
             Files.deleteIfExists(containerDirectory.resolve(STATE_FILE));
         } catch (IOException e) {
             LOG.log(Level.WARNING, "removing " + containerDirectory.resolve(STATE_FILE), e);

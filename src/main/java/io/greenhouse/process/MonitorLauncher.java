@@ -12,11 +12,15 @@ import java.util.concurrent.TimeUnit;
 
 /** Starts a greenhouse-monitor for a process and reports how the start went. */
 public final class MonitorLauncher {
+    /** What greenhouse-monitor waits for the runtime without --runtime-timeout. */
+    public static final java.time.Duration MONITOR_DEFAULT_TIMEOUT = java.time.Duration.ofSeconds(120);
     private final Path monitorBinary;
     private final String runtimeBinary;
     private final Path runtimeRoot;
     private final int bufferBytes;
     private final MonitorCgroups cgroups;
+    /** Longest wait for the runtime to start a process; the monitor's own default when null. */
+    private final java.time.Duration runtimeTimeout;
 
     /** Monitors that stay in the server's cgroups. */
     public MonitorLauncher(Path monitorBinary, String runtimeBinary, Path runtimeRoot, int bufferBytes) {
@@ -26,6 +30,16 @@ public final class MonitorLauncher {
     /** Monitors that move themselves into {@code cgroups} before they start anything. */
     public MonitorLauncher(Path monitorBinary, String runtimeBinary, Path runtimeRoot, int bufferBytes,
                            MonitorCgroups cgroups) {
+        this(monitorBinary, runtimeBinary, runtimeRoot, bufferBytes, cgroups, null);
+    }
+
+    /**
+     * As above, with the runtime's start of a process bounded by {@code runtimeTimeout} (whole
+     * seconds, at least one); the monitor waits {@link #MONITOR_DEFAULT_TIMEOUT} when it is null or that.
+     */
+    public MonitorLauncher(Path monitorBinary, String runtimeBinary, Path runtimeRoot, int bufferBytes,
+                           MonitorCgroups cgroups, java.time.Duration runtimeTimeout) {
+        this.runtimeTimeout = runtimeTimeout;
         this.monitorBinary = monitorBinary;
         this.runtimeBinary = runtimeBinary;
         this.runtimeRoot = runtimeRoot;
@@ -62,6 +76,10 @@ public final class MonitorLauncher {
         if (tty) {
             cmd.add("--tty");
         }
+        // Only when it is not the monitor's default, so monitors built before the option still start.
+        if (runtimeTimeout != null && !runtimeTimeout.equals(MONITOR_DEFAULT_TIMEOUT)) {
+            cmd.addAll(List.of("--runtime-timeout", Long.toString(Math.max(1, runtimeTimeout.toSeconds()))));
+        }
         for (Path procs : cgroups.procsFiles()) {
             cmd.addAll(List.of("--cgroup-procs", procs.toString()));
         }
@@ -77,7 +95,9 @@ public final class MonitorLauncher {
                     .redirectErrorStream(true)
                     .start();
             out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(130, TimeUnit.SECONDS)) {
+            // The monitor gives up on the runtime after its timeout, so this read ends by then.
+            long wait = (runtimeTimeout == null ? MONITOR_DEFAULT_TIMEOUT : runtimeTimeout).toSeconds() + 10;
+            if (!p.waitFor(wait, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new GardenException("process monitor did not start in time");
             }

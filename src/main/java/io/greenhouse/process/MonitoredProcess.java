@@ -148,8 +148,29 @@ final class MonitoredProcess implements ContainerProcess {
             exited(ProcessDirectory.tail(directory, "stdout.tail"), ProcessDirectory.tail(directory, "stderr.tail"), status);
             return;
         }
-        LOG.log(Level.WARNING, "lost the monitor of process " + id + " in " + handle, cause);
-        lost("its monitor went away");
+        LOG.log(Level.WARNING, "lost the monitor of process " + id + " in " + handle + "; killing the process", cause);
+        killOrphan();
+        lost("its monitor went away (killed?); the process was killed, its exit status is unknown");
+    }
+
+    /**
+     * Without its monitor nobody holds the process's stdio or can learn its exit status, so it
+     * would run on unseen: it is killed, if the pid the runtime wrote is still a process in this
+     * container's cgroup (a pid reused since is someone else's).
+     */
+    private void killOrphan() {
+        long pid = ProcessDirectory.pid(directory);
+        if (pid <= 1) {
+            return;
+        }
+        try {
+            String cgroups = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "cgroup"));
+            if (cgroups.lines().anyMatch(l -> l.endsWith("/" + handle) || l.contains("/" + handle + "/"))) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone already
+        }
     }
 
     private void finish(int status) {

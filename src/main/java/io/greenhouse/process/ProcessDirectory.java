@@ -31,6 +31,15 @@ final class ProcessDirectory {
         }
     }
 
+    /** The process's host pid as the runtime wrote it for the monitor, or 0 if there is none. */
+    static long pid(Path dir) {
+        try {
+            return Long.parseLong(Files.readString(dir.resolve("pid")).strip());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** When the monitor recorded the exit status (the file's time), or null if it did not. */
     static Instant exitedAt(Path dir) {
         try {

@@ -14,7 +14,6 @@ import jakarta.json.JsonValue;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,9 +29,11 @@ import java.util.Set;
  * under a root directory of this cell's own, so the cell never touches other users' containers.
  */
 public final class RuncRuntime implements ContainerRuntime {
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     private final String binary;
+    /** Longest wait for one call of the runtime: a hung runtime fails the call, never a thread forever. */
+    private final Duration timeout;
     private final Path root;
     private final BundleRules bundle;
     private final OciJson json = new OciJson();
@@ -40,6 +41,11 @@ public final class RuncRuntime implements ContainerRuntime {
 
     /** @param bundle the rules of a container's bundle (the cell's {@code CellBundles.container()}) */
     public RuncRuntime(String binary, Path root, BundleRules bundle) {
+        this(binary, root, bundle, DEFAULT_TIMEOUT);
+    }
+
+    public RuncRuntime(String binary, Path root, BundleRules bundle, Duration timeout) {
+        this.timeout = timeout;
         this.binary = binary;
         this.root = root;
         this.bundle = bundle;
@@ -67,23 +73,31 @@ public final class RuncRuntime implements ContainerRuntime {
                 .redirectOutput(log.toFile())
                 .redirectErrorStream(true);
         int exit;
+        boolean timedOut = false;
         try {
             Process p = pb.start();
-            if (!p.waitFor(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
+                timedOut = true;
                 exit = -1;
             } else {
                 exit = p.exitValue();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("starting " + binary, e);
+            // a missing or unrunnable binary: a Garden error that says so (nothing was made to delete)
+            throw new GardenException(binary + " run " + plan.handle() + " failed: cannot start " + binary + ": "
+                    + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             exit = -1;
         }
         if (exit != 0) {
-            String message = readQuietly(log);
-            delete(plan.handle());
+            String message = timedOut ? "did not finish within " + timeout : readQuietly(log);
+            try {
+                delete(plan.handle());
+            } catch (RuntimeException e) {
+                // the create's undo deletes it again; the run's own failure is what the client needs
+            }
             throw new GardenException(binary + " run " + plan.handle() + " failed: " + message);
         }
     }
@@ -107,8 +121,9 @@ public final class RuncRuntime implements ContainerRuntime {
         try {
             r = command("state", handle);
         } catch (RuntimeException e) {
-            // a runtime that hangs or cannot be started says nothing about the container
-            return RuntimeState.UNKNOWN;
+            // a runtime that hangs or cannot be started says nothing about the container, unless
+            // its root has no directory for it: then the runtime never made it (see definitelyAbsent)
+            return Files.exists(root.resolve(handle)) ? RuntimeState.UNKNOWN : RuntimeState.ABSENT;
         }
         if (!r.ok()) {
             return definitelyAbsent(handle, r) ? RuntimeState.ABSENT : RuntimeState.UNKNOWN;
@@ -142,7 +157,16 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public void delete(String handle) {
-        HostCommand.Result r = command("delete", "--force", handle);
+        HostCommand.Result r;
+        try {
+            r = command("delete", "--force", handle);
+        } catch (RuntimeException e) {
+            if (!Files.exists(root.resolve(handle))) {
+                // never made (a run that failed or hung before runc wrote its state): nothing to delete
+                return;
+            }
+            throw new GardenException(binary + " delete " + handle + " failed: " + e.getMessage());
+        }
         if (!r.ok() && state(handle).status() != RuntimeState.Status.ABSENT) {
             // still there, or its state cannot be told: either way the delete did not finish
             throw new GardenException("runc delete " + handle + " failed: " + r.message());
@@ -173,6 +197,6 @@ public final class RuncRuntime implements ContainerRuntime {
     private HostCommand.Result command(String... args) {
         List<String> cmd = new ArrayList<>(List.of(binary, "--root", root.toString()));
         cmd.addAll(List.of(args));
-        return HostCommand.run(cmd, TIMEOUT);
+        return HostCommand.run(cmd, timeout);
     }
 }

@@ -125,7 +125,7 @@ public class CellWiring {
     @Produces
     @Singleton
     RuncRuntime runc(Settings s, CellBundles bundles) {
-        return new RuncRuntime(s.runtimeBinary(), s.runtimeRoot(), bundles.container());
+        return new RuncRuntime(s.runtimeBinary(), s.runtimeRoot(), bundles.container(), s.runtimeTimeout());
     }
 
     @Produces
@@ -141,7 +141,7 @@ public class CellWiring {
         Path peasRoot = s.peasRuntimeRoot();
         return new ProcessManager(
                 new MonitorLauncher(s.helpers().resolve("greenhouse-monitor"), s.runtimeBinary(), s.runtimeRoot(),
-                        s.processBufferBytes(), new MonitorCgroups(CGROUP_ROOT, s.monitorCgroup())),
+                        s.processBufferBytes(), new MonitorCgroups(CGROUP_ROOT, s.monitorCgroup()), s.runtimeTimeout()),
                 s.monitorSockets(), s.processBufferBytes(), new OciProcess(bundles.capabilities()),
                 new Peas(rootfs, runtime, bundles.pea(), s.runtimeBinary(), peasRoot),
                 clock, s.processExitedRetention(), threads.tasks(), new InRootFiles(syscalls));

@@ -109,6 +109,14 @@ public abstract class ContainerStoreContract {
     }
 
     @Test
+    void wholeRecordsAreNeverReportedUnreadable() {
+        store.create("whole");
+        store.save(record("whole", Map.of()));
+        store.create("half-made");
+        assertEquals(Map.of(), store.unreadable());
+    }
+
+    @Test
     void removeForgetsTheContainerAndFreesItsHandle() {
         store.create("gone");
         store.save(record("gone", Map.of()));

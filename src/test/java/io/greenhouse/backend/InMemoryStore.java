@@ -48,6 +48,12 @@ final class InMemoryStore implements ContainerStore {
     }
 
     @Override
+    public java.util.Map<String, String> unreadable() {
+        // records in memory are always whole
+        return java.util.Map.of();
+    }
+
+    @Override
     public void remove(String handle) {
         directories.remove(handle);
         records.remove(handle);

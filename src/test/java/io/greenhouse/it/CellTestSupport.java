@@ -17,6 +17,9 @@ abstract class CellTestSupport {
 
     @BeforeEach
     void startFromAnEmptyCell() {
+        // On a loaded host Liberty may say it started before the application has (its start
+        // timeout passed): the first test of a run waits for the cell's ping instead of failing.
+        cell.awaitReady(Duration.ofMinutes(3));
         cell.destroyAll();
     }
 
