@@ -16,9 +16,11 @@ import java.util.Map;
 /**
  * Checkpoint and restore (issue 16), an extension of the Garden API that the Go client does not
  * know: {@code POST /containers/:handle/checkpoint} with an optional {@code {"leave_running":true}},
- * {@code POST /containers/:handle/restore}. Both answer {@code {}}; failures are Garden errors.
+ * {@code POST /containers/:handle/restore} ({@link RestoreResource}). Both answer {@code {}}; failures
+ * are Garden errors. A root path of its own each: RESTEasy never looks past the first root resource
+ * whose path matches, so a {@code /containers/{handle}} here would hide every other container route.
  */
-@Path("/containers/{handle}")
+@Path("/containers/{handle}/checkpoint")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
@@ -36,22 +38,11 @@ public class CheckpointResource {
     }
 
     @POST
-    @Path("checkpoint")
     public Map<String, String> checkpoint(@PathParam("handle") String handle, String body) {
         backend.lookup(handle);
         try (var activity = backend.activity(handle)) {
             CheckpointJson request = bodies.read(body, CheckpointJson.class, new CheckpointJson(false));
             backend.checkpoint(handle, Boolean.TRUE.equals(request.leaveRunning()));
-        }
-        return Map.of();
-    }
-
-    @POST
-    @Path("restore")
-    public Map<String, String> restore(@PathParam("handle") String handle) {
-        backend.lookup(handle);
-        try (var activity = backend.activity(handle)) {
-            backend.restoreCheckpoint(handle);
         }
         return Map.of();
     }

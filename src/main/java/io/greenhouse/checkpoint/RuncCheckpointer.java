@@ -78,6 +78,7 @@ public final class RuncCheckpointer implements Checkpointer {
     @Override
     public void checkpoint(String handle, Path containerDirectory, int initPid, boolean leaveRunning) {
         requireAvailable();
+        new ProcessTree(Path.of("/proc")).requireOneTimeNamespace(handle, initPid);
         Path dir = containerDirectory.resolve("checkpoint");
         Path next = dir.resolve("images.new");
         Path work = dir.resolve("dump");
