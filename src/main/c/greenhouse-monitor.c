@@ -29,7 +29,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -773,55 +772,6 @@ static int serve(struct monitor *m, int sigfd) {
     }
 }
 
-/*
- * A container restored by criu runs in a time namespace criu made for its init; runc 1.1's exec
- * does not join it. A process exec'd there from the host's time namespace would still run, but
- * once init adopts one of its orphans, the next checkpoint could never be restored (criu restores
- * one tree into one time namespace). So the runtime, and the process it starts, are put into the
- * init's time namespace first. Called in the forked child, which is single-threaded as setns()
- * requires. Nothing happens when the init shares ours, or cannot be found (its runtime says why).
- */
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-static void join_init_time_namespace(const struct options *opt) {
-    char path[PATH_MAX];
-    if (snprintf(path, sizeof path, "%s/%s/state.json", opt->runtime_root, opt->handle) >= (int)sizeof path) {
-        return;
-    }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return;
-    }
-    static char state[1 << 16];
-    ssize_t n = read(fd, state, sizeof state - 1);
-    close(fd);
-    if (n <= 0) {
-        return;
-    }
-    state[n] = 0;
-    const char *key = strstr(state, "\"init_process_pid\":");
-    if (key == NULL) {
-        return;
-    }
-    long pid = strtol(key + strlen("\"init_process_pid\":"), NULL, 10);
-    if (pid <= 0) {
-        return;
-    }
-    struct stat ours, theirs;
-    snprintf(path, sizeof path, "/proc/%ld/ns/time", pid);
-    if (stat("/proc/self/ns/time", &ours) != 0 || stat(path, &theirs) != 0 || ours.st_ino == theirs.st_ino) {
-        return;
-    }
-    int ns = open(path, O_RDONLY | O_CLOEXEC);
-    if (ns >= 0) {
-        if (setns(ns, CLONE_NEWTIME) != 0) {
-            fprintf(stderr, "greenhouse-monitor: joining the time namespace of init %ld: %s\n", pid, strerror(errno));
-        }
-        close(ns);
-    }
-}
-
 static int run_monitor(struct options *opt, int report_fd) {
     struct monitor m;
     memset(&m, 0, sizeof m);
@@ -905,9 +855,6 @@ static int run_monitor(struct options *opt, int report_fd) {
         dup2(child_in >= 0 ? child_in : devnull, 0);
         dup2(child_out >= 0 ? child_out : devnull, 1);
         dup2(child_err >= 0 ? child_err : devnull, 2);
-        if (opt->bundle == NULL) {
-            join_init_time_namespace(opt);
-        }
         const char *argv[24];
         int a = 0;
         argv[a++] = opt->runtime;

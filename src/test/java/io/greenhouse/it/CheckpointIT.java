@@ -122,23 +122,35 @@ class CheckpointIT extends CellTestSupport {
     }
 
     /**
-     * A restored init runs in a time namespace criu made for it: the monitor starts later
-     * processes in it, so one that init adopts is restored with it by the next cycle.
+     * A restored init runs in a time namespace criu made for it, which runc 1.1's exec does not
+     * join: a process started after a restore that init adopts would be dumped but could never be
+     * restored, so the checkpoint is refused, the container runs on, and once that process is gone
+     * the checkpoint works.
      */
     @Test
-    void aProcessStartedAfterARestoreSurvivesTheNextCycle() {
+    void aCheckpointThatCouldNotBeRestoredIsRefused() {
         String h = withCounter("cp-twice");
         checkpoint(h, false);
         restore(h);
         run(h, COUNTER.replace("/tmp/count", "/tmp/count2"));
         assertTrue(TestCell.eventually(WAIT, () -> count(h, "count2") >= 5), "the second counter counts");
-        checkpoint(h, false);
+        GardenClientException e = assertThrows(GardenClientException.class, () -> checkpoint(h, false));
+        assertTrue(e.getMessage().contains("outside the container's time namespace"), e::getMessage);
+        assertEquals("active", state(h));
         long first = count(h);
-        long second = count(h, "count2");
+        assertTrue(TestCell.eventually(WAIT, () -> count(h) >= first + 5), "still counting");
+
+        run(h, "kill $(ps -o pid,args | awk '/count2/ && !/awk/ {print $1}')");
+        assertTrue(TestCell.eventually(WAIT, () -> {
+            try {
+                checkpoint(h, false);
+                return true;
+            } catch (GardenClientException stillThere) {
+                return false;
+            }
+        }), "checkpointed once the second counter is gone");
         restore(h);
-        assertTrue(TestCell.eventually(WAIT, () -> count(h) >= first + 5 && count(h, "count2") >= second + 5),
-                "both count on");
-        assertTrue(count(h, "count2") < count(h), "the second counter kept its own count");
+        assertTrue(TestCell.eventually(WAIT, () -> count(h) >= first + 10), "the first counts on");
     }
 
     @Test
