@@ -55,4 +55,10 @@ for src in "$here"/src/main/c/*.c; do
 done
 
 "$here/src/main/rootfs/build-busybox-rootfs.sh" "$state/rootfs/busybox"
-echo "host ready: helpers in $state/bin, default rootfs in $state/rootfs/busybox"
+
+# CRIU for checkpoint/restore (greenhouse.checkpoint.criu points at the wrapper): Debian 13's, in a
+# directory of its own, since Debian 12's cannot run on this kernel. A failure is not fatal: the
+# cell runs without checkpoints, and its health says why.
+"$here/src/main/criu/install-criu.sh" "$state/criu" >/dev/null ||
+  echo "warning: criu could not be installed in $state/criu; checkpoints are unavailable" >&2
+echo "host ready: helpers in $state/bin, default rootfs in $state/rootfs/busybox, criu in $state/criu"

@@ -28,6 +28,8 @@ public final class Container {
     private volatile ContainerNetwork network;
     private final Object networkLock = new Object();
     private final OomCounter oomKills;
+    /** Its processes are in a checkpoint, not running (issue 16). */
+    private volatile boolean checkpointed;
 
     /** The event Guardian reports (Diego's executor accepts it and "out of memory"). */
     static final String OUT_OF_MEMORY = "Out of memory";
@@ -68,7 +70,7 @@ public final class Container {
         ContainerRecord r = record();
         ContainerNetwork n = network;
         return new ContainerInfo(
-                r.stopped() ? "stopped" : "active",
+                checkpointed ? "checkpointed" : r.stopped() ? "stopped" : "active",
                 events(),
                 n.hostIp(), n.containerIp(), n.externalIp(),
                 directory.toString(),
@@ -104,6 +106,9 @@ public final class Container {
     }
 
     public ContainerProcess run(ProcessSpec spec) {
+        if (checkpointed) {
+            throw new GardenException("cannot run a process in checkpointed container " + handle() + ": restore it first");
+        }
         if (record().stopped()) {
             throw new GardenException("cannot run a process in stopped container " + handle());
         }
@@ -123,6 +128,9 @@ public final class Container {
      * destroyed, in state "stopped".
      */
     public void stop(boolean kill) {
+        if (checkpointed) {
+            throw new GardenException("cannot stop checkpointed container " + handle() + ": restore it first");
+        }
         int init = runtime.state(handle()).pid();
         ProcessSignal first = kill ? ProcessSignal.KILL : ProcessSignal.TERMINATE;
         // Everything in the container's cgroup (nested peas included) is reached there; peas with
@@ -193,6 +201,14 @@ public final class Container {
      */
     public long cpuLimitInShares() {
         return CpuShares.reported(limits(), unifiedCgroups);
+    }
+
+    public boolean checkpointed() {
+        return checkpointed;
+    }
+
+    void checkpointed(boolean value) {
+        checkpointed = value;
     }
 
     /** Recorded before the first destroy step, so a crash in the middle is finished on reload. */

@@ -35,6 +35,7 @@ public final class GardenBackend {
     private final StepObserver observer;
     private final Networker networker;
     private final OomCounter oomKills;
+    private final Checkpointer checkpointer;
     /**
      * How a container is made, in order. Undone in reverse: the runtime's container goes before
      * the process records (whose processes die with it), and both before the root filesystem.
@@ -69,6 +70,15 @@ public final class GardenBackend {
                          ContainerSignals signals, ProcessTable processes, HostCapacity host, CellSettings settings,
                          Clock clock, MetricsCollector metrics, ContainerEvents events, Networker networker,
                          StepObserver observer, OomCounter oomKills) {
+        this(store, rootfs, runtime, signals, processes, host, settings, clock, metrics, events, networker, observer,
+                oomKills, Checkpointer.NONE);
+    }
+
+    public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
+                         ContainerSignals signals, ProcessTable processes, HostCapacity host, CellSettings settings,
+                         Clock clock, MetricsCollector metrics, ContainerEvents events, Networker networker,
+                         StepObserver observer, OomCounter oomKills, Checkpointer checkpointer) {
+        this.checkpointer = checkpointer;
         this.oomKills = oomKills;
         this.events = events;
         this.store = store;
@@ -84,7 +94,8 @@ public final class GardenBackend {
         this.observer = observer;
         this.networker = networker;
         this.steps = List.of(new RootfsStep(rootfs, store), new ProcessesStep(processes),
-                new NetworkFilesStep(networker), new RuntimeStep(runtime), new NetworkStep(networker));
+                new NetworkFilesStep(networker), new RuntimeStep(runtime, checkpointer), new NetworkStep(networker),
+                new CheckpointStep(checkpointer));
     }
 
     public void ping() {
@@ -207,6 +218,59 @@ public final class GardenBackend {
 
     public ContainerProcess attach(String handle, String processId) {
         return lookup(handle).attach(processId);
+    }
+
+    /**
+     * Dumps the container's processes into its depot directory (see {@link Checkpointer}); unless
+     * {@code leaveRunning}, the container is then listed as checkpointed until restored. One
+     * checkpoint, restore or destroy of a container at a time.
+     */
+    public void checkpoint(String handle, boolean leaveRunning) {
+        ping();
+        Container container = lookup(handle);
+        hold(handle, "checkpointing");
+        try {
+            if (container.checkpointed()) {
+                throw new GardenException("container " + handle + " is already checkpointed");
+            }
+            ContainerRuntime.RuntimeState state = runtime.state(handle);
+            if (!state.running()) {
+                throw new GardenException("cannot checkpoint container " + handle + ": its init is not running ("
+                        + state.status().name().toLowerCase(java.util.Locale.ROOT) + ")");
+            }
+            checkpointer.checkpoint(handle, container.directory(), state.pid(), leaveRunning);
+            container.checkpointed(!leaveRunning);
+        } finally {
+            busy.remove(handle, "checkpointing");
+        }
+    }
+
+    /** Starts a checkpointed container again from its checkpoint; a failure leaves it checkpointed. */
+    public void restoreCheckpoint(String handle) {
+        ping();
+        Container container = lookup(handle);
+        hold(handle, "restoring");
+        try {
+            if (!container.checkpointed()) {
+                throw new GardenException("container " + handle + " is not checkpointed");
+            }
+            checkpointer.restore(handle, container.directory());
+            container.checkpointed(false);
+        } finally {
+            busy.remove(handle, "restoring");
+        }
+    }
+
+    private void hold(String handle, String what) {
+        String other = busy.putIfAbsent(handle, what);
+        if (other != null) {
+            throw new GardenException("container " + handle + " is busy: " + other);
+        }
+    }
+
+    /** Whether checkpoints can be taken on this cell, and if not, why not. */
+    public Checkpointer.Availability checkpointAvailability() {
+        return checkpointer.availability();
     }
 
     /** The server is stopping: clients are let go of, containers and their processes keep running. */
@@ -405,6 +469,7 @@ public final class GardenBackend {
             return;
         }
         Container served = newContainer(record, container);
+        served.checkpointed(checkpointer.checkpointed(container.directory()));
         containers.put(handle, served);
         reloadProcesses(served);
         reaper.track(handle, record.graceTime());

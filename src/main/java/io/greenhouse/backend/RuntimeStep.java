@@ -6,9 +6,11 @@ import java.util.List;
 /** Writes the container's bundle and starts its init with the OCI runtime. */
 final class RuntimeStep implements CreateStep {
     private final ContainerRuntime runtime;
+    private final Checkpointer checkpointer;
 
-    RuntimeStep(ContainerRuntime runtime) {
+    RuntimeStep(ContainerRuntime runtime, Checkpointer checkpointer) {
         this.runtime = runtime;
+        this.checkpointer = checkpointer;
     }
 
     @Override
@@ -44,6 +46,12 @@ final class RuntimeStep implements CreateStep {
         switch (state.status()) {
             case RUNNING -> container.initPid(state.pid());
             case UNKNOWN -> throw new StateUnknownException("the runtime cannot tell the state of " + container.handle());
+            // a checkpointed container has no runtime container: its processes are in the checkpoint
+            case ABSENT -> {
+                if (!checkpointer.checkpointed(container.directory())) {
+                    throw new ContainerGoneException("the init of " + container.handle() + " is no longer running (absent)");
+                }
+            }
             default -> throw new ContainerGoneException("the init of " + container.handle() + " is no longer running ("
                     + state.status().name().toLowerCase(java.util.Locale.ROOT) + ")");
         }

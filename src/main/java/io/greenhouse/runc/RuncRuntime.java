@@ -64,14 +64,18 @@ public final class RuncRuntime implements ContainerRuntime {
     public void start(ContainerPlan plan) {
         Path bundle = plan.bundleDirectory();
         json.writeConfig(bundle, this.bundle.build(BundleInput.container(plan)));
-        // Detached: runc exits once init runs. Init inherits runc's stdio, so that is /dev/null and
-        // a log file, never a pipe of the JVM's: init must not depend on this server staying up.
+        // Detached: runc exits once init runs. Init inherits runc's stdio, so that is /dev/null,
+        // never a pipe of the JVM's (init must not depend on this server staying up) nor a host
+        // file (criu cannot dump an open file outside the container's mounts: no checkpoint);
+        // runc's own messages go to its --log file.
         Path log = bundle.resolve("runc-run.log");
-        ProcessBuilder pb = new ProcessBuilder(binary, "--root", root.toString(), "run", "--detach",
+        java.io.File devNull = new java.io.File("/dev/null");
+        ProcessBuilder pb = new ProcessBuilder(binary, "--root", root.toString(), "--log", log.toString(),
+                "run", "--detach",
                 "--bundle", bundle.toString(), "--pid-file", bundle.resolve("init.pid").toString(), plan.handle())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(log.toFile())
-                .redirectErrorStream(true);
+                .redirectInput(ProcessBuilder.Redirect.from(devNull))
+                .redirectOutput(ProcessBuilder.Redirect.to(devNull))
+                .redirectError(ProcessBuilder.Redirect.to(devNull));
         int exit;
         boolean timedOut = false;
         try {

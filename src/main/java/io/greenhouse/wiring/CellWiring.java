@@ -2,6 +2,7 @@ package io.greenhouse.wiring;
 
 import io.greenhouse.api.stream.StreamRegistry;
 import io.greenhouse.backend.CellSettings;
+import io.greenhouse.backend.Checkpointer;
 import io.greenhouse.backend.ContainerRuntime;
 import io.greenhouse.backend.ContainerStore;
 import io.greenhouse.backend.GardenBackend;
@@ -178,13 +179,14 @@ public class CellWiring {
     GardenBackend backend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
                           ProcessTable processes, HostCapacity host, Settings s, Clock clock,
                           MetricsCollector metricsCollector, LifecycleMetrics events, Config config,
-                          Syscalls syscalls, Networker networker) {
+                          Syscalls syscalls, Networker networker, Checkpointer checkpointer) {
         return new GardenBackend(store, rootfs, runtime, new CgroupSignals(CGROUP_ROOT, s.cgroupParent()),
                 processes, host,
                 new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout(),
                         s.destroyContainersOnStart(), CgroupUsageMeter.isUnified(CGROUP_ROOT)),
                 clock, metricsCollector, events, networker, faultInjection(config, syscalls),
-                new CgroupOomCounter(CGROUP_ROOT, s.cgroupParent(), CgroupUsageMeter.isUnified(CGROUP_ROOT)));
+                new CgroupOomCounter(CGROUP_ROOT, s.cgroupParent(), CgroupUsageMeter.isUnified(CGROUP_ROOT)),
+                checkpointer);
     }
 
     /** Crash tests name a step after which the server kills itself; nothing else sets it. */

@@ -67,7 +67,7 @@ class CreateStepsTest {
         rootfs.imageEnv = List.of("A=image", "B=image");
         Assembly c = assembly("t");
         new RootfsStep(rootfs, store).make(c);
-        new RuntimeStep(runtime).make(c);
+        new RuntimeStep(runtime, Checkpointer.NONE).make(c);
         assertEquals(List.of("A=spec", "B=image"), runtime.running.get("t").env());
         assertEquals(42, c.initPid());
     }
@@ -75,7 +75,7 @@ class CreateStepsTest {
     @Test
     void runtimeStepUndoDeletesAndToleratesAnAbsentContainer() {
         Assembly c = assembly("t");
-        RuntimeStep step = new RuntimeStep(runtime);
+        RuntimeStep step = new RuntimeStep(runtime, Checkpointer.NONE);
         step.unmake(c);
         assertTrue(runtime.deleted.contains("t"));
     }
@@ -84,7 +84,7 @@ class CreateStepsTest {
     void runtimeStepRestoreTellsRunningGoneAndUnknownApart() {
         Assembly c = assembly("t");
         new RootfsStep(rootfs, store).make(c);
-        RuntimeStep step = new RuntimeStep(runtime);
+        RuntimeStep step = new RuntimeStep(runtime, Checkpointer.NONE);
         step.make(c);
 
         Assembly restarted = new Assembly(c.spec(), c.directory(), c.record().orElseThrow());
