@@ -69,6 +69,14 @@ public final class GardenBackend {
                          ContainerSignals signals, ProcessTable processes, HostCapacity host, CellSettings settings,
                          Clock clock, MetricsCollector metrics, ContainerEvents events, Networker networker,
                          StepObserver observer, OomCounter oomKills) {
+        this(store, rootfs, runtime, signals, processes, host, settings, clock, metrics, events, networker, observer,
+                oomKills, DiskQuota.reportOnly("no quota store configured", Path.of("/")));
+    }
+
+    public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
+                         ContainerSignals signals, ProcessTable processes, HostCapacity host, CellSettings settings,
+                         Clock clock, MetricsCollector metrics, ContainerEvents events, Networker networker,
+                         StepObserver observer, OomCounter oomKills, DiskQuota diskQuota) {
         this.oomKills = oomKills;
         this.events = events;
         this.store = store;
@@ -83,7 +91,8 @@ public final class GardenBackend {
         this.metrics = metrics;
         this.observer = observer;
         this.networker = networker;
-        this.steps = List.of(new RootfsStep(rootfs, store), new ProcessesStep(processes),
+        this.steps = List.of(new DiskPlaceStep(diskQuota), new RootfsStep(rootfs, store),
+                new DiskLimitStep(diskQuota, rootfs), new ProcessesStep(processes),
                 new NetworkFilesStep(networker), new RuntimeStep(runtime), new NetworkStep(networker));
     }
 

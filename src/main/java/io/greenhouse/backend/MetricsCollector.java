@@ -33,7 +33,7 @@ public final class MetricsCollector {
         long shares = shares(record.spec().limits());
         return new ContainerMetrics(
                 usage.usage(container.handle()),
-                disk.usage(container.handle(), container.directory()),
+                disk.usage(container),
                 age,
                 entitlement(shares, entitlementPercentPerShare(), age));
     }
