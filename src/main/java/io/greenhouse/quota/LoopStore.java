@@ -113,7 +113,9 @@ public final class LoopStore {
         return "";
     }
 
-    private DiskQuota reportOnly(String reason) {
+    private DiskQuota reportOnly(String text) {
+        // mount(8) speaks in several lines; health details and log lines want one
+        String reason = text.replaceAll("\\s+", " ").strip();
         LOG.warning(() -> "disk limits are NOT enforced, only reported: " + reason);
         return DiskQuota.reportOnly(reason, depot);
     }
