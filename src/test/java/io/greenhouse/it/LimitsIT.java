@@ -128,4 +128,59 @@ class LimitsIT extends CellTestSupport {
                 .add("rlimits", Json.createObjectBuilder().add("fsize", 4096)).build(), io);
         assertNotEquals(0, status, "SIGXFSZ or EFBIG past 4 KiB");
     }
+
+    /** The cell's disk-store readiness data: whether quotas hold and why not. */
+    private JsonObject diskStore() {
+        String body = cell.client.raw("GET", "/health/ready", null).body();
+        JsonObject health = Json.createReader(new java.io.StringReader(body)).readObject();
+        return health.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .filter(c -> c.getString("name").equals("disk-store")).findFirst().orElseThrow()
+                .getJsonObject("data");
+    }
+
+    private String diskLimited(String handle, long bytes, int scope) {
+        return cell.client.create(Json.createObjectBuilder().add("handle", handle)
+                .add("limits", Json.createObjectBuilder().add("disk_limits", Json.createObjectBuilder()
+                        .add("byte_hard", bytes).add("scope", scope)))
+                .build());
+    }
+
+    @Test
+    void theCellSaysWhetherDiskLimitsAreHeldAndWhyNot() {
+        JsonObject data = diskStore();
+        String detail = data.getString("quota");
+        if (data.getBoolean("quotasEnforced")) {
+            assertTrue(detail.startsWith("project quotas on "), detail);
+        } else {
+            // report-only names the reason (on this test machine: a kernel without CONFIG_XFS_QUOTA)
+            assertTrue(detail.startsWith("report-only: ") && detail.length() > "report-only: ".length() + 10, detail);
+        }
+        // either way a disk limit is accepted and reported back as given
+        String h = diskLimited("limits-disk-report", 64L << 20, 1);
+        JsonObject disk = cell.client.limits(h, "disk");
+        assertEquals(64L << 20, disk.getJsonNumber("byte_hard").longValue());
+    }
+
+    @Test
+    void aWriterPastByteHardFailsInBothScopesAndSpaceComesBackAfterADelete() {
+        JsonObject data = diskStore();
+        org.junit.jupiter.api.Assumptions.assumeTrue(data.getBoolean("quotasEnforced"),
+                () -> "disk limits are not enforced here: " + data.getString("quota"));
+        for (int scope : new int[] {0, 1}) {
+            // the busybox image is about 1-2 MiB, so a total limit of 16 MiB leaves the layer well over 10
+            String h = diskLimited("limits-disk-" + scope, 16L << 20, scope);
+            ProcessStreams io = ProcessStreams.collecting();
+            int status = run(h, ProcessIT.sh("dd if=/dev/zero of=/big bs=1M count=32").build(), io);
+            assertNotEquals(0, status, () -> "scope " + scope + ": dd past the limit succeeded");
+            assertTrue(io.stderrText().contains("Disk quota exceeded") || io.stderrText().contains("No space left"),
+                    io::stderrText);
+            ProcessStreams again = ProcessStreams.collecting();
+            assertEquals(0, run(h, ProcessIT.sh("rm /big && dd if=/dev/zero of=/small bs=1M count=8").build(), again),
+                    again::stderrText);
+            long exclusive = cell.client.metrics(h).getJsonObject("DiskStat")
+                    .getJsonNumber("ExclusiveBytesUsed").longValue();
+            assertTrue(exclusive >= 8L << 20 && exclusive < 10L << 20, "exclusive bytes " + exclusive);
+            cell.client.destroy(h);
+        }
+    }
 }
