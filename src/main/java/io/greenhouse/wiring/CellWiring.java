@@ -6,6 +6,7 @@ import io.greenhouse.backend.ContainerRuntime;
 import io.greenhouse.backend.ContainerStore;
 import io.greenhouse.backend.DiskQuota;
 import io.greenhouse.backend.QuotaDiskMeter;
+import io.greenhouse.linux.BtrfsQuotas;
 import io.greenhouse.linux.ProjectQuotas;
 import io.greenhouse.quota.LoopStore;
 import io.greenhouse.backend.GardenBackend;
@@ -117,7 +118,8 @@ public class CellWiring {
     @Produces
     @Singleton
     DiskQuota diskQuota(DiskSettings d, Settings s) {
-        return new LoopStore(d.store(), new ProjectQuotas(), s.depot(), Path.of("/proc/config.gz")).open();
+        return new LoopStore(d.store(), new ProjectQuotas(), new BtrfsQuotas(), s.depot(), Path.of("/proc/config.gz"))
+                .open();
     }
 
     @Produces

@@ -21,7 +21,7 @@ public record DiskSettings(DiskStoreSettings store, long reserveBytes) {
                 Path.of(value(config, "greenhouse.disk.store.image", beside.resolve("layers.img").toString())),
                 Path.of(value(config, "greenhouse.disk.store.dir", beside.resolve("layers").toString())),
                 Long.parseLong(value(config, "greenhouse.disk.store.size", Long.toString(10L << 30))),
-                value(config, "greenhouse.disk.store.filesystem", "xfs")),
+                value(config, "greenhouse.disk.store.filesystem", "auto")),
                 Long.parseLong(value(config, "greenhouse.disk.reserve", Long.toString(1L << 30))));
     }
 

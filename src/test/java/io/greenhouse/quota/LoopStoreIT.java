@@ -4,6 +4,7 @@ import io.greenhouse.backend.DiskQuota;
 import io.greenhouse.backend.DiskUsage;
 import io.greenhouse.linux.HostCommand;
 import io.greenhouse.linux.MountTable;
+import io.greenhouse.linux.BtrfsQuotas;
 import io.greenhouse.linux.ProjectQuotas;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,7 +66,7 @@ class LoopStoreIT {
     }
 
     private LoopStore store() {
-        return new LoopStore(new DiskStoreSettings(image, mountPoint, SIZE, "xfs"), new ProjectQuotas(),
+        return new LoopStore(new DiskStoreSettings(image, mountPoint, SIZE, "xfs"), new ProjectQuotas(), new BtrfsQuotas(),
                 work, Path.of("/proc/config.gz"));
     }
 
@@ -139,6 +140,40 @@ class LoopStoreIT {
         quota.release("c1", link);
         assertFalse(Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS));
         assertFalse(Files.exists(mountPoint.resolve("c1")));
+    }
+
+    private LoopStore autoStore() {
+        return new LoopStore(new DiskStoreSettings(image, mountPoint, SIZE, "auto"), new ProjectQuotas(),
+                new BtrfsQuotas(), work, Path.of("/proc/config.gz"));
+    }
+
+    /** auto: XFS where project quotas mount, else btrfs with qgroups, saying why. */
+    @Test
+    void autoChoosesXfsProjectQuotasWhereTheKernelHasThemElseBtrfs() throws IOException {
+        DiskQuota quota = autoStore().open();
+        assertTrue(quota.status().enforcing(), quota.status().detail());
+        assertTrue(MountTable.isMountPoint(mountPoint));
+        String type = Files.getFileStore(mountPoint).type();
+        if (type.equals("btrfs")) {
+            assertTrue(quota.status().detail().contains("btrfs because XFS project quotas are not possible here"),
+                    quota.status().detail());
+        } else {
+            assertEquals("xfs", type);
+        }
+        // a restart finds the mounted store of the same kind
+        assertEquals(quota.status().enforcing(), autoStore().open().status().enforcing());
+    }
+
+    /** An empty XFS store left by an earlier run on a kernel without XFS quotas becomes btrfs under auto. */
+    @Test
+    void anEmptyXfsStoreThatCannotHoldQuotasIsRemadeAsBtrfs() throws IOException {
+        DiskQuota xfs = store().open();
+        assumeTrue(!xfs.status().enforcing(), "this kernel has XFS quotas");
+        assertFalse(MountTable.isMountPoint(mountPoint));
+        DiskQuota quota = autoStore().open();
+        assertTrue(quota.status().enforcing(), quota.status().detail());
+        assertEquals("btrfs", Files.getFileStore(mountPoint).type());
+        assertEquals(SIZE, Files.size(image), "the same image file");
     }
 
     private static boolean zcatContains(String line) {
