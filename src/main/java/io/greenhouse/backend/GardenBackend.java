@@ -337,6 +337,24 @@ public final class GardenBackend {
         return out;
     }
 
+    /**
+     * Metrics of each handle; a handle that names no container but a running pea's process id gets
+     * the pea's (as Guardian, whose peas are runtime containers of that id, answers).
+     */
+    public Map<String, Result<ContainerMetrics>> bulkMetrics(List<String> handles) {
+        Map<String, Result<ContainerMetrics>> out = bulk(handles, this::metrics);
+        out.replaceAll((handle, result) -> result.error() instanceof ContainerNotFoundException
+                ? processes.peaCgroup(handle).map(pea -> {
+                    try {
+                        return Result.of(metrics.collectPea(pea));
+                    } catch (GardenException e) {
+                        return Result.<ContainerMetrics>failed(e);
+                    }
+                }).orElse(result)
+                : result);
+        return out;
+    }
+
     /** One entry of a bulk answer: a value or the error for that handle. */
     public record Result<T>(T value, GardenException error) {
         static <T> Result<T> of(T value) {

@@ -70,12 +70,28 @@ abstract class DiskQuotaContract {
             assertTrue(r.ok(), r.message());
         }
         assertFalse(MountTable.isMountPoint(mountPoint));
-        assertEquals("", HostCommand.run(List.of("losetup", "-j", image.toString()), Duration.ofSeconds(10))
-                .stdout().strip(), "no loop device left over the image");
+        // btrfs closes its device a moment after the unmount, and only then is the loop device cleared
+        String loops = "";
+        for (int i = 0; i < 50; i++) {
+            loops = HostCommand.run(List.of("losetup", "-j", image.toString()), Duration.ofSeconds(10)).stdout().strip();
+            if (loops.isEmpty()) {
+                break;
+            }
+            sleepBriefly();
+        }
+        assertEquals("", loops, "no loop device left over the image");
         try (Stream<Path> walk = Files.walk(work)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
+        }
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

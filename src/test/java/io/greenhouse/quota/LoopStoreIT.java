@@ -53,7 +53,17 @@ class LoopStoreIT {
             assertTrue(r.ok(), r.message());
         }
         assertFalse(MountTable.isMountPoint(mountPoint));
-        assertEquals("", loopDevicesOf(image), "no loop device left over the image");
+        // btrfs closes its device a moment after the unmount, and only then is the loop device cleared
+        String loops = loopDevicesOf(image);
+        for (int i = 0; i < 50 && !loops.isEmpty(); i++) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            loops = loopDevicesOf(image);
+        }
+        assertEquals("", loops, "no loop device left over the image");
         try (Stream<Path> walk = Files.walk(work)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
