@@ -29,6 +29,10 @@ command -v file >/dev/null 2>&1 || need+=(file)
 command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 command -v getfattr >/dev/null 2>&1 || need+=(attr)
+# The writable layers' quota store is an XFS image made at the first cell start (mkfs.xfs).
+command -v mkfs.xfs >/dev/null 2>&1 || need+=(xfsprogs)
+# ... or btrfs with qgroups where the kernel has no XFS quotas (mkfs.btrfs; the btrfs tool for checks).
+command -v mkfs.btrfs >/dev/null 2>&1 || need+=(btrfs-progs)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   apt-get update -qq

@@ -32,7 +32,7 @@ class LayeringTest {
 
     /** Every adapter package, present or still to come. Each may use only the backend, linux and oci. */
     static final List<String> ADAPTERS = List.of("runc", "rootfs", "depot", "process", "cgroups", "files",
-            "host", "linux", "health", "metrics", "network", "image", "oci", "checkpoint");
+            "host", "linux", "health", "metrics", "network", "image", "oci", "checkpoint", "quota");
     /** Packages any adapter may use besides the backend. */
     static final List<String> SHARED_ADAPTERS = List.of("linux", "oci");
 

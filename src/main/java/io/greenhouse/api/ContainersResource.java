@@ -90,7 +90,7 @@ public class ContainersResource {
     @Path("bulk_metrics")
     public Map<String, MetricsEntryJson> bulkMetrics(@QueryParam("handles") String handles) {
         Map<String, MetricsEntryJson> out = new LinkedHashMap<>();
-        backend.bulk(split(handles), backend::metrics).forEach((handle, result) -> out.put(handle,
+        backend.bulkMetrics(split(handles)).forEach((handle, result) -> out.put(handle,
                 result.error() == null
                         ? new MetricsEntryJson(WireMapper.metrics(result.value()), null)
                         : new MetricsEntryJson(null, GardenExceptionMapper.toError(result.error()))));

@@ -71,13 +71,29 @@ public final class GardenBackend {
                          Clock clock, MetricsCollector metrics, ContainerEvents events, Networker networker,
                          StepObserver observer, OomCounter oomKills) {
         this(store, rootfs, runtime, signals, processes, host, settings, clock, metrics, events, networker, observer,
-                oomKills, Checkpointer.NONE);
+                oomKills, DiskQuota.reportOnly("no quota store configured", Path.of("/")), Checkpointer.NONE);
+    }
+
+    public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
+                         ContainerSignals signals, ProcessTable processes, HostCapacity host, CellSettings settings,
+                         Clock clock, MetricsCollector metrics, ContainerEvents events, Networker networker,
+                         StepObserver observer, OomCounter oomKills, DiskQuota diskQuota) {
+        this(store, rootfs, runtime, signals, processes, host, settings, clock, metrics, events, networker, observer,
+                oomKills, diskQuota, Checkpointer.NONE);
     }
 
     public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
                          ContainerSignals signals, ProcessTable processes, HostCapacity host, CellSettings settings,
                          Clock clock, MetricsCollector metrics, ContainerEvents events, Networker networker,
                          StepObserver observer, OomCounter oomKills, Checkpointer checkpointer) {
+        this(store, rootfs, runtime, signals, processes, host, settings, clock, metrics, events, networker, observer,
+                oomKills, DiskQuota.reportOnly("no quota store configured", Path.of("/")), checkpointer);
+    }
+
+    public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
+                         ContainerSignals signals, ProcessTable processes, HostCapacity host, CellSettings settings,
+                         Clock clock, MetricsCollector metrics, ContainerEvents events, Networker networker,
+                         StepObserver observer, OomCounter oomKills, DiskQuota diskQuota, Checkpointer checkpointer) {
         this.checkpointer = checkpointer;
         this.oomKills = oomKills;
         this.events = events;
@@ -93,7 +109,8 @@ public final class GardenBackend {
         this.metrics = metrics;
         this.observer = observer;
         this.networker = networker;
-        this.steps = List.of(new RootfsStep(rootfs, store), new ProcessesStep(processes),
+        this.steps = List.of(new DiskPlaceStep(diskQuota), new RootfsStep(rootfs, store),
+                new DiskLimitStep(diskQuota, rootfs), new ProcessesStep(processes),
                 new NetworkFilesStep(networker), new RuntimeStep(runtime, checkpointer), new NetworkStep(networker),
                 new CheckpointStep(checkpointer));
     }
@@ -389,6 +406,24 @@ public final class GardenBackend {
                 out.put(handle, Result.failed(new GardenException(String.valueOf(e.getMessage()), e)));
             }
         }
+        return out;
+    }
+
+    /**
+     * Metrics of each handle; a handle that names no container but a running pea's process id gets
+     * the pea's (as Guardian, whose peas are runtime containers of that id, answers).
+     */
+    public Map<String, Result<ContainerMetrics>> bulkMetrics(List<String> handles) {
+        Map<String, Result<ContainerMetrics>> out = bulk(handles, this::metrics);
+        out.replaceAll((handle, result) -> result.error() instanceof ContainerNotFoundException
+                ? processes.peaCgroup(handle).map(pea -> {
+                    try {
+                        return Result.of(metrics.collectPea(pea));
+                    } catch (GardenException e) {
+                        return Result.<ContainerMetrics>failed(e);
+                    }
+                }).orElse(result)
+                : result);
         return out;
     }
 

@@ -33,9 +33,20 @@ public final class MetricsCollector {
         long shares = shares(record.spec().limits());
         return new ContainerMetrics(
                 usage.usage(container.handle()),
-                disk.usage(container.handle(), container.directory()),
+                disk.usage(container),
                 age,
                 entitlement(shares, entitlementPercentPerShare(), age));
+    }
+
+    /**
+     * A pea's metrics, as Guardian gives them for its process id: its own cgroup's usage (nested in the
+     * container's, or beside it with limits of its own), its age; its disk and CPU entitlement are the
+     * container's business, so none.
+     */
+    public ContainerMetrics collectPea(ProcessTable.PeaCgroup pea) {
+        Duration age = Duration.between(pea.started(), clock.instant());
+        return new ContainerMetrics(usage.usage(pea.cgroup()), DiskUsage.NONE, age.isNegative() ? Duration.ZERO : age,
+                0);
     }
 
     /** The shares the runtime gives the container's cgroup; none when no CPU limit was set. */

@@ -21,6 +21,19 @@ public interface ProcessTable {
     void signalPeas(String handle, ProcessSignal signal);
 
     /**
+     * The cgroup of the running pea with this process id, in whichever container, relative to the
+     * cell's cgroup parent ({@code HANDLE/PEA} when it shares the container's limits, {@code PEA}
+     * with its own): Garden's bulk_metrics answers for a pea's process id as for a container.
+     */
+    default java.util.Optional<PeaCgroup> peaCgroup(String processId) {
+        return java.util.Optional.empty();
+    }
+
+    /** Where a pea's usage is read, and when it started (its age). */
+    record PeaCgroup(String containerHandle, String cgroup, java.time.Instant started) {
+    }
+
+    /**
      * Drops finished processes whose exit no client received within the retention (those whose
      * exit was received go at once); called periodically.
      */

@@ -6,6 +6,12 @@ import java.util.List;
 /** Turns an image reference into a private, writable root filesystem for one container. */
 public interface RootfsProvider {
 
+    /**
+     * The directory under a container's directory that holds its writable layer (upper and work
+     * directories); a {@link DiskQuota} may make it a link into a quota store before {@link #create}.
+     */
+    String WRITABLE_LAYER = "overlay";
+
     /** Mounts the container's root filesystem under its directory; on failure nothing is left. */
     Rootfs create(String handle, ImageRef image, Path containerDirectory);
 
@@ -22,6 +28,14 @@ public interface RootfsProvider {
 
     /** Unmounts and removes what {@link #create} made; safe to call when nothing (or part) exists. */
     void destroy(String handle, Path containerDirectory);
+
+    /**
+     * Bytes and inodes of the image under the container's writable layer (for disk limits of scope
+     * total and for metrics); zero when the provider cannot tell.
+     */
+    default DiskUsage imageSize(ImageRef image, Path containerDirectory) {
+        return DiskUsage.NONE;
+    }
 
     /** The mounted root filesystem and the environment its image asks processes to get. */
     record Rootfs(Path path, List<String> env) {

@@ -1,6 +1,7 @@
 package io.greenhouse.image;
 
 import io.greenhouse.backend.ContainerGoneException;
+import io.greenhouse.backend.DiskUsage;
 import io.greenhouse.backend.GardenException;
 import io.greenhouse.backend.ImageRef;
 import io.greenhouse.backend.RootfsProvider;
@@ -18,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
@@ -38,7 +41,7 @@ import java.util.logging.Logger;
 public final class ImageRootfsProvider implements RootfsProvider {
     private static final Logger LOG = Logger.getLogger(ImageRootfsProvider.class.getName());
     /** Where, inside a container's directory, its writes and its merged root filesystem live. */
-    static final String UPPER = "overlay/upper";
+    static final String UPPER = RootfsProvider.WRITABLE_LAYER + "/upper";
     static final String MERGED = "rootfs";
     /** The store layers the container's overlay mounts, one id a line. */
     static final String LAYERS = "overlay/layers";
@@ -51,6 +54,8 @@ public final class ImageRootfsProvider implements RootfsProvider {
     private final OverlayMount overlay;
     private final ImageEvents events;
     private final long gcThreshold;
+    /** Sizes of immutable store layers (and local image directories), measured once each. */
+    private final Map<Path, DiskUsage> imageSizes = new ConcurrentHashMap<>();
 
     public ImageRootfsProvider(Path defaultRootfs, Syscalls syscalls, LayerStore store, RegistryClient client,
                                ImageEvents events, long gcThreshold) {
@@ -180,6 +185,36 @@ public final class ImageRootfsProvider implements RootfsProvider {
 
     private static long millis(long startedNanos) {
         return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
+    @Override
+    public DiskUsage imageSize(ImageRef image, Path containerDirectory) {
+        List<Path> lowers = new ArrayList<>();
+        Path layers = containerDirectory.resolve(LAYERS);
+        try {
+            if (Files.isRegularFile(layers)) {
+                for (String id : Files.readAllLines(layers, StandardCharsets.UTF_8)) {
+                    lowers.add(store.layerRoot(id));
+                }
+            } else if (image.isDefault()) {
+                lowers.add(defaultRootfs);
+            } else if (ImageUri.parse(image.uri()) instanceof ImageUri.LocalDirectory local) {
+                lowers.add(local.path().normalize());
+            }
+        } catch (IOException | RuntimeException e) {
+            return DiskUsage.NONE;
+        }
+        long bytes = 0;
+        long inodes = 0;
+        for (Path lower : lowers) {
+            DiskUsage size = imageSizes.computeIfAbsent(lower, dir -> {
+                OverlayDiskMeter.Tally t = OverlayDiskMeter.tally(dir);
+                return new DiskUsage(t.bytes, t.inodes, 0, 0);
+            });
+            bytes += size.totalBytes();
+            inodes += size.totalInodes();
+        }
+        return new DiskUsage(bytes, inodes, 0, 0);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.greenhouse.linux;
 
 import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
 
 /** The libc calls Java has no API for. Bound once by {@link Syscalls}. */
 public interface LibC {
@@ -32,4 +33,10 @@ public interface LibC {
     int syncfs(int fd);
 
     int utimensat(int dirfd, String path, long[] times, int flags);
+
+    /** ioctl(2) whose argument is a struct the kernel reads or fills (FS_IOC_FSGETXATTR, FS_IOC_FSSETXATTR). */
+    int ioctl(int fd, long request, @In @Out byte[] arg);
+
+    /** syscall(2) with the arguments of quotactl_fd(2): fd on the file system, command, id, struct if_dqblk. */
+    long syscall(long number, int fd, int cmd, int id, @In @Out byte[] addr);
 }

@@ -16,7 +16,9 @@ public final class StandardMountsRule implements BundleRule {
                 new Mount("/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k")),
                 new Mount("/dev/pts", "devpts", "devpts",
                         List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5")),
-                new Mount("/dev/shm", "tmpfs", "tmpfs", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")),
+                // no size, as in Guardian: tmpfs pages are charged to the memory cgroup, so the memory limit
+                // (or a pea's own, unlimited cgroup) is what bounds /dev/shm
+                new Mount("/dev/shm", "tmpfs", "tmpfs", List.of("nosuid", "noexec", "nodev", "mode=1777")),
                 new Mount("/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev")),
                 new Mount("/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro")),
                 new Mount(InitProcessRule.INIT_PATH, "bind", initBinary.toString(), List.of("bind", "ro")));

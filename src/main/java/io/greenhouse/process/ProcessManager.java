@@ -248,6 +248,36 @@ public class ProcessManager implements ProcessTable {
     }
 
     @Override
+    public java.util.Optional<PeaCgroup> peaCgroup(String processId) {
+        for (Map.Entry<String, Map<String, MonitoredProcess>> container : containers.entrySet()) {
+            MonitoredProcess p = container.getValue().get(processId);
+            if (p != null && p.running() && Peas.isPea(p.directory())) {
+                return peaCgroup(container.getKey(), p.directory());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** From the pea's bundle: its cgroupsPath ends HANDLE/PEA (shared limits) or PEA (its own, beside it). */
+    static java.util.Optional<PeaCgroup> peaCgroup(String handle, Path peaDirectory) {
+        Path config = peaDirectory.resolve(OciJson.CONFIG);
+        try (jakarta.json.JsonReader reader = jakarta.json.Json.createReader(Files.newBufferedReader(config))) {
+            String path = reader.readObject().getJsonObject("linux").getString("cgroupsPath", "");
+            String[] parts = path.split("/");
+            if (parts.length < 2) {
+                return java.util.Optional.empty();
+            }
+            String pea = parts[parts.length - 1];
+            boolean nested = parts.length >= 3 && parts[parts.length - 2].equals(handle);
+            return java.util.Optional.of(new PeaCgroup(handle, nested ? handle + "/" + pea : pea,
+                    Files.getLastModifiedTime(config).toInstant()));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "no cgroup for the pea in " + peaDirectory, e);
+            return java.util.Optional.empty();
+        }
+    }
+
+    @Override
     public void reload(ProcessTarget target) {
         Path root = ProcessDirectory.root(target.directory());
         if (!Files.isDirectory(root)) {

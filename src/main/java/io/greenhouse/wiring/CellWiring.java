@@ -5,6 +5,11 @@ import io.greenhouse.backend.CellSettings;
 import io.greenhouse.backend.Checkpointer;
 import io.greenhouse.backend.ContainerRuntime;
 import io.greenhouse.backend.ContainerStore;
+import io.greenhouse.backend.DiskQuota;
+import io.greenhouse.backend.QuotaDiskMeter;
+import io.greenhouse.linux.BtrfsQuotas;
+import io.greenhouse.linux.ProjectQuotas;
+import io.greenhouse.quota.LoopStore;
 import io.greenhouse.backend.GardenBackend;
 import io.greenhouse.backend.HostCapacity;
 import io.greenhouse.backend.MetricsCollector;
@@ -20,6 +25,7 @@ import io.greenhouse.backend.FileStreams;
 import io.greenhouse.depot.DirectoryStore;
 import io.greenhouse.files.TarHelperFiles;
 import io.greenhouse.files.TarLimits;
+import io.greenhouse.health.CapacitySettings;
 import io.greenhouse.health.HealthSettings;
 import io.greenhouse.depot.RecordCodec;
 import io.greenhouse.cgroups.CgroupSignals;
@@ -99,6 +105,26 @@ public class CellWiring {
 
     @Produces
     @Singleton
+    DiskSettings diskSettings(Config config, Settings s) {
+        return DiskSettings.from(config, s.depot());
+    }
+
+    @Produces
+    @Singleton
+    CapacitySettings capacitySettings(DiskSettings d) {
+        return new CapacitySettings(d.reserveBytes());
+    }
+
+    /** The writable layers' quota store, mounted (or made) here at start; report-only when impossible. */
+    @Produces
+    @Singleton
+    DiskQuota diskQuota(DiskSettings d, Settings s) {
+        return new LoopStore(d.store(), new ProjectQuotas(), new BtrfsQuotas(), s.depot(), Path.of("/proc/config.gz"))
+                .open();
+    }
+
+    @Produces
+    @Singleton
     ContainerStore store(Settings s) {
         return new DirectoryStore(s.depot(), new RecordCodec());
     }
@@ -156,9 +182,9 @@ public class CellWiring {
 
     @Produces
     @Singleton
-    MetricsCollector metrics(Settings s, HostCapacity host, Clock clock) {
+    MetricsCollector metrics(Settings s, HostCapacity host, Clock clock, DiskQuota quota, RootfsProvider rootfs) {
         return new MetricsCollector(new CgroupUsageMeter(CGROUP_ROOT, s.cgroupParent()),
-                new OverlayDiskMeter(), host, clock);
+                new QuotaDiskMeter(quota, rootfs, new OverlayDiskMeter()), host, clock);
     }
 
     @Produces
@@ -179,14 +205,14 @@ public class CellWiring {
     GardenBackend backend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
                           ProcessTable processes, HostCapacity host, Settings s, Clock clock,
                           MetricsCollector metricsCollector, LifecycleMetrics events, Config config,
-                          Syscalls syscalls, Networker networker, Checkpointer checkpointer) {
+                          Syscalls syscalls, Networker networker, DiskQuota diskQuota, Checkpointer checkpointer) {
         return new GardenBackend(store, rootfs, runtime, new CgroupSignals(CGROUP_ROOT, s.cgroupParent()),
                 processes, host,
                 new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout(),
                         s.destroyContainersOnStart(), CgroupUsageMeter.isUnified(CGROUP_ROOT)),
                 clock, metricsCollector, events, networker, faultInjection(config, syscalls),
                 new CgroupOomCounter(CGROUP_ROOT, s.cgroupParent(), CgroupUsageMeter.isUnified(CGROUP_ROOT)),
-                checkpointer);
+                diskQuota, checkpointer);
     }
 
     /** Crash tests name a step after which the server kills itself; nothing else sets it. */

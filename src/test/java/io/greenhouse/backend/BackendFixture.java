@@ -15,6 +15,7 @@ class BackendFixture {
     final FakeProcesses processes = new FakeProcesses();
     final FakeSignals signals = new FakeSignals();
     final FakeNetworker networker = new FakeNetworker(64);
+    final FakeDiskQuota diskQuota = new FakeDiskQuota();
     /** OOM kills the kernel counted, by handle; tests set them. */
     final Map<String, Long> oomKills = new java.util.concurrent.ConcurrentHashMap<>();
     final HostCapacity host = new HostCapacity() {
@@ -47,7 +48,7 @@ class BackendFixture {
                 new CellSettings(maxContainers, defaultGraceTime, Duration.ofSeconds(1), false), clock,
                 new MetricsCollector(handle -> new ResourceUsage(Map.of(), 0, 0, 0, 0, 0, 0),
                         (handle, dir) -> DiskUsage.NONE, host, clock),
-                events, network, observer, handle -> oomKills.getOrDefault(handle, 0L));
+                events, network, observer, handle -> oomKills.getOrDefault(handle, 0L), diskQuota);
     }
 
     /** A backend as the cell serves it: its reload (of whatever the doubles hold) done. */

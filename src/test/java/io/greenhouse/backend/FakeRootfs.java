@@ -18,6 +18,7 @@ final class FakeRootfs implements RootfsProvider {
     RuntimeException destroyFailure;
     /** Runs inside create before it mounts anything, so a test can hold a create in flight. */
     Runnable duringCreate = () -> { };
+    DiskUsage imageSize = DiskUsage.NONE;
 
     @Override
     public Rootfs create(String handle, ImageRef image, Path containerDirectory) {
@@ -31,6 +32,11 @@ final class FakeRootfs implements RootfsProvider {
         Path path = mountPoint(containerDirectory);
         mounted.add(path);
         return new Rootfs(path, imageEnv);
+    }
+
+    @Override
+    public DiskUsage imageSize(ImageRef image, Path containerDirectory) {
+        return imageSize;
     }
 
     @Override

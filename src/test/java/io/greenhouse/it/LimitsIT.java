@@ -22,6 +22,15 @@ class LimitsIT extends CellTestSupport {
                 .map(jakarta.json.JsonString::getString).toList();
     }
 
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private int run(String handle, JsonObject spec, ProcessStreams io) {
         GardenProcess p = cell.client.run(handle, spec, io);
         return p.await(WAIT);
@@ -127,5 +136,68 @@ class LimitsIT extends CellTestSupport {
         int status = run(h, ProcessIT.sh("head -c 8192 /dev/zero > /tmp/big")
                 .add("rlimits", Json.createObjectBuilder().add("fsize", 4096)).build(), io);
         assertNotEquals(0, status, "SIGXFSZ or EFBIG past 4 KiB");
+    }
+
+    /** The cell's disk-store readiness data: whether quotas hold and why not. */
+    private JsonObject diskStore() {
+        String body = cell.client.raw("GET", "/health/ready", null).body();
+        JsonObject health = Json.createReader(new java.io.StringReader(body)).readObject();
+        return health.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .filter(c -> c.getString("name").equals("disk-store")).findFirst().orElseThrow()
+                .getJsonObject("data");
+    }
+
+    private String diskLimited(String handle, long bytes, int scope) {
+        return cell.client.create(Json.createObjectBuilder().add("handle", handle)
+                .add("limits", Json.createObjectBuilder().add("disk_limits", Json.createObjectBuilder()
+                        .add("byte_hard", bytes).add("scope", scope)))
+                .build());
+    }
+
+    @Test
+    void theCellSaysWhetherDiskLimitsAreHeldAndWhyNot() {
+        JsonObject data = diskStore();
+        String detail = data.getString("quota");
+        if (data.getBoolean("quotasEnforced")) {
+            // XFS project quotas where the kernel has them, else btrfs qgroups (this test machine)
+            assertTrue(detail.startsWith("project quotas on ") || detail.startsWith("btrfs qgroups on "), detail);
+        } else {
+            // report-only names the reason (on this test machine: a kernel without CONFIG_XFS_QUOTA)
+            assertTrue(detail.startsWith("report-only: ") && detail.length() > "report-only: ".length() + 10, detail);
+        }
+        // either way a disk limit is accepted and reported back as given
+        String h = diskLimited("limits-disk-report", 64L << 20, 1);
+        JsonObject disk = cell.client.limits(h, "disk");
+        assertEquals(64L << 20, disk.getJsonNumber("byte_hard").longValue());
+    }
+
+    @Test
+    void aWriterPastByteHardFailsInBothScopesAndSpaceComesBackAfterADelete() {
+        JsonObject data = diskStore();
+        org.junit.jupiter.api.Assumptions.assumeTrue(data.getBoolean("quotasEnforced"),
+                () -> "disk limits are not enforced here: " + data.getString("quota"));
+        for (int scope : new int[] {0, 1}) {
+            // the busybox image is about 1-2 MiB, so a total limit of 16 MiB leaves the layer well over 10
+            String h = diskLimited("limits-disk-" + scope, 16L << 20, scope);
+            ProcessStreams io = ProcessStreams.collecting();
+            int status = run(h, ProcessIT.sh("dd if=/dev/zero of=/big bs=1M count=32").build(), io);
+            assertNotEquals(0, status, () -> "scope " + scope + ": dd past the limit succeeded");
+            assertTrue(io.stderrText().contains("Disk quota exceeded") || io.stderrText().contains("No space left"),
+                    io::stderrText);
+            ProcessStreams again = ProcessStreams.collecting();
+            assertEquals(0, run(h, ProcessIT.sh("rm /big && dd if=/dev/zero of=/small bs=1M count=8").build(), again),
+                    again::stderrText);
+            // btrfs accounts at a commit, which metrics make at most every 0.5 s: poll briefly
+            long exclusive = 0;
+            for (int i = 0; i < 20 && exclusive < 8L << 20; i++) {
+                if (i > 0) {
+                    sleep(Duration.ofMillis(250));
+                }
+                exclusive = cell.client.metrics(h).getJsonObject("DiskStat").getJsonNumber("ExclusiveBytesUsed")
+                        .longValue();
+            }
+            assertTrue(exclusive >= 8L << 20 && exclusive < 10L << 20, "exclusive bytes " + exclusive);
+            cell.client.destroy(h);
+        }
     }
 }

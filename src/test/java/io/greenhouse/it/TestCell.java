@@ -47,6 +47,10 @@ public final class TestCell {
             found.add("monitor socket " + socket);
         }
         monitors().forEach(pid -> found.add("process monitor " + pid));
+        // writable layers in the quota store (WORK/layers, when the store is mounted)
+        for (Path layer : children(work.resolve("layers"))) {
+            found.add("quota store layer " + layer);
+        }
         // Containers' networks: veths, bridges, iptables chains and rules (qdiscs live on the veths).
         found.addAll(io.greenhouse.testsupport.NetworkTraces.of(networkPrefix, networkPrefix).leftovers());
         return found;
