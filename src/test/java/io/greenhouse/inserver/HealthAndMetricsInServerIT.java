@@ -81,7 +81,8 @@ class HealthAndMetricsInServerIT {
     @Test
     void everyReadinessCheckIsUpAndSaysWhatItChecked() {
         Map<String, HealthCheckResponse> ready = call(readiness);
-        assertEquals(List.of("containers-reloaded", "default-rootfs", "depot-writable", "runtime-binary"),
+        assertEquals(List.of("checkpoint", "container-capacity", "containers-reloaded", "default-rootfs", "depot-writable",
+                        "disk-store", "runtime-binary"),
                 ready.keySet().stream().sorted().toList());
         ready.values().forEach(r -> assertEquals(HealthCheckResponse.Status.UP, r.getStatus(), r.getName()));
         assertEquals(settings.depot().toString(), ready.get("depot-writable").getData().orElseThrow().get("depot"));
