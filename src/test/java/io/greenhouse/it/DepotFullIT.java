@@ -69,10 +69,17 @@ class DepotFullIT extends CellTestSupport {
         assertFalse(cell.client.list(Map.of()).contains("full-new"));
         assertFalse(Files.exists(cell.depot.resolve("full-new")), "nothing half-made of the failed create");
 
-        GardenClientException streamIn = assertThrows(GardenClientException.class, () -> cell.client.streamIn(
-                "full-existing", "/data", "", new ByteArrayInputStream(new TarBuilder()
-                        .file("blob", new byte[4 << 20], 0644, e -> { }).bytes())));
-        assertFalse(streamIn.getMessage().isBlank(), streamIn.toString());
+        // A StreamIn writes into the container's writable layer: on the depot's filesystem it fails
+        // with the depot; on the cell's quota store (a file system of its own) it does not.
+        if (Files.isSymbolicLink(cell.depot.resolve("full-existing").resolve("overlay"))) {
+            cell.client.streamIn("full-existing", "/data", "", new ByteArrayInputStream(new TarBuilder()
+                    .file("early", new byte[1 << 20], 0644, e -> { }).bytes()));
+        } else {
+            GardenClientException streamIn = assertThrows(GardenClientException.class, () -> cell.client.streamIn(
+                    "full-existing", "/data", "", new ByteArrayInputStream(new TarBuilder()
+                            .file("blob", new byte[4 << 20], 0644, e -> { }).bytes())));
+            assertFalse(streamIn.getMessage().isBlank(), streamIn.toString());
+        }
 
         assertThrows(GardenClientException.class, () -> cell.client.setProperty("full-existing", "state", "during"));
         assertEquals("before", cell.client.property("full-existing", "state"), "a failed change is not half-applied");
@@ -89,6 +96,7 @@ class DepotFullIT extends CellTestSupport {
         cell.client.streamIn("full-existing", "/data", "", new ByteArrayInputStream(new TarBuilder()
                 .file("blob", new byte[4 << 20], 0644, e -> { }).bytes()));
         assertEquals(0, run("full-existing", "test $(wc -c < /data/blob) -eq " + (4 << 20)));
+        // (a Run needs the depot: it is checked only once space is back)
         cell.client.setProperty("full-existing", "state", "after");
         assertEquals("after", cell.client.property("full-existing", "state"));
         assertEquals(0, run("full-new", "true"));
