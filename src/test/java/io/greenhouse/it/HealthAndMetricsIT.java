@@ -24,7 +24,8 @@ class HealthAndMetricsIT extends CellTestSupport {
         JsonObject health = health("/health/ready", 200);
         assertEquals("UP", health.getString("status"));
         Map<String, JsonObject> checks = checks(health);
-        assertEquals(List.of("containers-reloaded", "default-rootfs", "depot-writable", "runtime-binary"),
+        assertEquals(List.of("checkpoint", "container-capacity", "containers-reloaded", "default-rootfs",
+                        "depot-writable", "disk-store", "runtime-binary"),
                 checks.keySet().stream().sorted().toList());
         checks.values().forEach(c -> assertEquals("UP", c.getString("status"), c.toString()));
         assertEquals(0, data(checks, "containers-reloaded").getInt("containers"));
@@ -56,7 +57,7 @@ class HealthAndMetricsIT extends CellTestSupport {
 
     @Test
     void healthListsLivenessAndReadinessTogether() {
-        assertEquals(5, checks(health("/health", 200)).size());
+        assertEquals(8, checks(health("/health", 200)).size());
     }
 
     @Test
