@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares a Debian 12 host to run a Greenhouse cell, as root. Idempotent: run it as often as you
-# like. Installs the host packages, builds the helper binaries from src/main/c and the default
+# like. Installs the host packages, builds the helper binaries from server/src/main/c and the default
 # busybox root filesystem.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -41,11 +41,11 @@ fi
 
 # Helper binaries, built from this repository's own C sources (and the headers they share).
 mkdir -p "$state/bin"
-for src in "$here"/src/main/c/*.c; do
+for src in "$here"/server/src/main/c/*.c; do
   name="$(basename "$src" .c)"
   out="$state/bin/$name"
   stale=0
-  for dep in "$src" "$here"/src/main/c/*.h; do
+  for dep in "$src" "$here"/server/src/main/c/*.h; do
     [ "$dep" -nt "$out" ] && stale=1
   done
   if [ ! -x "$out" ] || [ "$stale" = 1 ]; then
@@ -54,5 +54,5 @@ for src in "$here"/src/main/c/*.c; do
   fi
 done
 
-"$here/src/main/rootfs/build-busybox-rootfs.sh" "$state/rootfs/busybox"
+"$here/server/src/main/rootfs/build-busybox-rootfs.sh" "$state/rootfs/busybox"
 echo "host ready: helpers in $state/bin, default rootfs in $state/rootfs/busybox"
