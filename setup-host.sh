@@ -13,7 +13,7 @@ fi
 
 need=()
 for pair in runc:runc crun:crun busybox:busybox-static iptables:iptables ip:iproute2 nsenter:util-linux \
-            gcc:gcc mvn:maven java:openjdk-17-jdk-headless tar:tar curl:curl \
+            script:bsdutils gcc:gcc mvn:maven java:openjdk-17-jdk-headless tar:tar curl:curl \
             chromium:chromium chromedriver:chromium-driver; do
   cmd="${pair%%:*}"; pkg="${pair##*:}"
   command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
