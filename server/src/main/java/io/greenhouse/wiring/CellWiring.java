@@ -4,6 +4,7 @@ import io.greenhouse.api.stream.StreamRegistry;
 import io.greenhouse.backend.CellSettings;
 import io.greenhouse.backend.ContainerRuntime;
 import io.greenhouse.backend.ContainerStore;
+import io.greenhouse.backend.LogContext;
 import io.greenhouse.backend.GardenBackend;
 import io.greenhouse.backend.HostCapacity;
 import io.greenhouse.backend.MetricsCollector;
@@ -70,8 +71,15 @@ public class CellWiring {
 
     @Produces
     @Singleton
-    CellThreads threads() {
-        return new CellThreads(managedThreads, managedScheduler);
+    CellThreads threads(LogContext logContext) {
+        return new CellThreads(managedThreads, managedScheduler, logContext);
+    }
+
+    /** The container and process each line is about, as fields of JSON logs (Liberty's log record context). */
+    @Produces
+    @Singleton
+    LogContext logContext() {
+        return LibertyLogContext.find(CellWiring.class.getClassLoader());
     }
 
     void closeThreads(@Disposes CellThreads threads) {
@@ -178,13 +186,14 @@ public class CellWiring {
     GardenBackend backend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
                           ProcessTable processes, HostCapacity host, Settings s, Clock clock,
                           MetricsCollector metricsCollector, LifecycleMetrics events, Config config,
-                          Syscalls syscalls, Networker networker) {
+                          Syscalls syscalls, Networker networker, LogContext logContext) {
         return new GardenBackend(store, rootfs, runtime, new CgroupSignals(CGROUP_ROOT, s.cgroupParent()),
                 processes, host,
                 new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout(),
                         s.destroyContainersOnStart(), CgroupUsageMeter.isUnified(CGROUP_ROOT)),
                 clock, metricsCollector, events, networker, faultInjection(config, syscalls),
-                new CgroupOomCounter(CGROUP_ROOT, s.cgroupParent(), CgroupUsageMeter.isUnified(CGROUP_ROOT)));
+                new CgroupOomCounter(CGROUP_ROOT, s.cgroupParent(), CgroupUsageMeter.isUnified(CGROUP_ROOT)),
+                logContext);
     }
 
     /** Crash tests name a step after which the server kills itself; nothing else sets it. */
