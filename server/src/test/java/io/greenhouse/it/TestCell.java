@@ -137,7 +137,7 @@ public final class TestCell {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        awaitReady(Duration.ofSeconds(90));
+        awaitReady(Duration.ofMinutes(5)); // a loaded host may take minutes to start the application
     }
 
     /** The server JVM's pid, from Liberty's pid file. */
