@@ -137,7 +137,8 @@ public final class TestCell {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        awaitReady(Duration.ofMinutes(5)); // a loaded host may take minutes to start the application
+        // A maximum: a host loaded by parallel builds has taken minutes to start the application.
+        awaitReady(Duration.ofMinutes(10));
     }
 
     /** The server JVM's pid, from Liberty's pid file. */
