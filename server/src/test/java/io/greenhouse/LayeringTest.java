@@ -3,7 +3,6 @@ package io.greenhouse;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaCall;
 import com.tngtech.archunit.core.domain.JavaClass;
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
@@ -27,7 +26,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * OS calls ({@code linux}) and the typed OCI model ({@code oci}), never each other; only the
  * wiring names concrete adapters; no package cycles; every thread comes from wiring.CellThreads.
  */
-@AnalyzeClasses(packages = "io.greenhouse", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "io.greenhouse", importOptions = ServerClassesOnly.class)
 class LayeringTest {
 
     /** Every adapter package, present or still to come. Each may use only the backend, linux and oci. */

@@ -11,6 +11,10 @@ import java.io.OutputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -141,6 +145,47 @@ public final class GardenProcess implements AutoCloseable {
 
     public void closeStdin() {
         send(Json.createObjectBuilder().add("process_id", id).add("source", 0));
+    }
+
+    /**
+     * Streams {@code in} to the process's stdin on a thread of its own until it ends, then closes
+     * the process's stdin. Garden carries stdin as JSON strings, so bytes are decoded as UTF-8 with
+     * a decoder that keeps a character cut between two reads for the next one.
+     */
+    public Thread pipeStdin(InputStream in) {
+        Thread t = new Thread(() -> {
+            CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE);
+            ByteBuffer bytes = ByteBuffer.allocate(16 * 1024);
+            CharBuffer chars = CharBuffer.allocate(16 * 1024);
+            try {
+                for (int n; (n = in.read(bytes.array(), bytes.position(), bytes.remaining())) >= 0; ) {
+                    bytes.position(bytes.position() + n);
+                    bytes.flip();
+                    decoder.decode(bytes, chars, false);
+                    bytes.compact();
+                    chars.flip();
+                    if (chars.hasRemaining()) {
+                        stdin(chars.toString());
+                    }
+                    chars.clear();
+                }
+                bytes.flip();
+                decoder.decode(bytes, chars, true);
+                decoder.flush(chars);
+                chars.flip();
+                if (chars.hasRemaining()) {
+                    stdin(chars.toString());
+                }
+                closeStdin();
+            } catch (IOException | UncheckedIOException e) {
+                // the process or its connection is gone: nothing more to send
+            }
+        }, "garden-client-stdin");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /** 0 terminate, 1 kill. */

@@ -20,6 +20,8 @@ import java.util.logging.Logger;
  */
 public final class GardenBackend {
     private static final Logger LOG = Logger.getLogger(GardenBackend.class.getName());
+    /** Names the container each line is about (JSON logs), around the per-container work outside requests. */
+    private final LogContext logContext;
 
     private final ContainerStore store;
     private final RootfsProvider rootfs;
@@ -94,7 +96,17 @@ public final class GardenBackend {
                          ContainerSignals signals, ProcessTable processes, HostCapacity host, CellSettings settings,
                          Clock clock, MetricsCollector metrics, ContainerEvents events, Networker networker,
                          StepObserver observer, OomCounter oomKills, DiskQuota diskQuota, Checkpointer checkpointer) {
+        this(store, rootfs, runtime, signals, processes, host, settings, clock, metrics, events, networker, observer,
+                oomKills, diskQuota, checkpointer, LogContext.NONE);
+    }
+
+    public GardenBackend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
+                         ContainerSignals signals, ProcessTable processes, HostCapacity host, CellSettings settings,
+                         Clock clock, MetricsCollector metrics, ContainerEvents events, Networker networker,
+                         StepObserver observer, OomCounter oomKills, DiskQuota diskQuota, Checkpointer checkpointer,
+                         LogContext logContext) {
         this.checkpointer = checkpointer;
+        this.logContext = logContext;
         this.oomKills = oomKills;
         this.events = events;
         this.store = store;
@@ -154,6 +166,7 @@ public final class GardenBackend {
         String handle = requested.handle() == null || requested.handle().isEmpty()
                 ? Handles.generate() : Handles.validate(requested.handle());
         ContainerSpec spec = requested.withHandle(handle);
+        logContext.enter(handle); // the request's thread: the API clears it when the request ends
         if (spec.graceTime().isZero()) {
             spec = spec.withGraceTime(settings.defaultGraceTime());
         }
@@ -448,6 +461,7 @@ public final class GardenBackend {
     public void reload() {
         for (ContainerRecord record : store.loadAll()) {
             String handle = record.handle();
+            logContext.enter(handle);
             Assembly container = assembly(record);
             if (settings.destroyContainersOnStart()) {
                 LOG.info(() -> "destroying container " + handle + " of the previous run, as configured");
@@ -468,15 +482,18 @@ public final class GardenBackend {
             }
         }
         for (String handle : store.incomplete()) {
+            logContext.enter(handle);
             LOG.warning(() -> "removing container directory " + handle + " whose create was cut off before its record");
             logFailures(handle, unmake(assembly(handle), "reload"));
         }
         for (String handle : runtime.handles()) {
             if (!containers.containsKey(handle) && !Files.exists(store.directory(handle))) {
+                logContext.enter(handle);
                 LOG.warning(() -> "removing runtime container " + handle + " that the depot does not know");
                 logFailures(handle, unmake(assembly(handle), "reload"));
             }
         }
+        logContext.clear();
         try {
             networker.prune();
         } catch (RuntimeException e) {
@@ -529,6 +546,7 @@ public final class GardenBackend {
             if (container == null || busy.putIfAbsent(handle, "rechecking") != null) {
                 continue;
             }
+            logContext.enter(handle);
             try {
                 Assembly parts = assembly(container.record());
                 for (CreateStep step : steps) {
@@ -552,6 +570,7 @@ public final class GardenBackend {
                 }
             } finally {
                 busy.remove(handle, "rechecking");
+                logContext.clear();
             }
         }
     }
@@ -570,11 +589,14 @@ public final class GardenBackend {
     /** Destroys containers whose grace time ran out; called periodically. */
     public void reapExpired() {
         reaper.reap(handle -> {
+            logContext.enter(handle);
             try {
                 LOG.info(() -> "grace time of " + handle + " expired; destroying it");
                 destroy(handle);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "could not reap " + handle, e);
+            } finally {
+                logContext.clear();
             }
         });
     }

@@ -1,5 +1,7 @@
 package io.greenhouse.wiring;
 
+import io.greenhouse.backend.LogContext;
+
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -25,16 +27,23 @@ import java.util.concurrent.TimeUnit;
 public final class CellThreads implements AutoCloseable {
     private final ThreadPoolExecutor tasks;
     private final ScheduledExecutorService scheduler;
+    private final Executor carrying;
 
     public CellThreads(ThreadFactory threads, ScheduledExecutorService scheduler) {
+        this(threads, scheduler, LogContext.NONE);
+    }
+
+    /** A task logs about the container (and process) its submitter was logging about. */
+    public CellThreads(ThreadFactory threads, ScheduledExecutorService scheduler, LogContext logContext) {
         this.tasks = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), threads);
         this.scheduler = scheduler;
+        this.carrying = task -> tasks.execute(logContext.carrying(task));
     }
 
     /** Runs blocking, possibly long-running tasks, each on a thread at once. */
     public Executor tasks() {
-        return tasks;
+        return carrying;
     }
 
     /**

@@ -10,6 +10,7 @@ import io.greenhouse.backend.QuotaDiskMeter;
 import io.greenhouse.linux.BtrfsQuotas;
 import io.greenhouse.linux.ProjectQuotas;
 import io.greenhouse.quota.LoopStore;
+import io.greenhouse.backend.LogContext;
 import io.greenhouse.backend.GardenBackend;
 import io.greenhouse.backend.HostCapacity;
 import io.greenhouse.backend.MetricsCollector;
@@ -77,8 +78,15 @@ public class CellWiring {
 
     @Produces
     @Singleton
-    CellThreads threads() {
-        return new CellThreads(managedThreads, managedScheduler);
+    CellThreads threads(LogContext logContext) {
+        return new CellThreads(managedThreads, managedScheduler, logContext);
+    }
+
+    /** The container and process each line is about, as fields of JSON logs (Liberty's log record context). */
+    @Produces
+    @Singleton
+    LogContext logContext() {
+        return LibertyLogContext.find(CellWiring.class.getClassLoader());
     }
 
     void closeThreads(@Disposes CellThreads threads) {
@@ -205,14 +213,15 @@ public class CellWiring {
     GardenBackend backend(ContainerStore store, RootfsProvider rootfs, ContainerRuntime runtime,
                           ProcessTable processes, HostCapacity host, Settings s, Clock clock,
                           MetricsCollector metricsCollector, LifecycleMetrics events, Config config,
-                          Syscalls syscalls, Networker networker, DiskQuota diskQuota, Checkpointer checkpointer) {
+                          Syscalls syscalls, Networker networker, DiskQuota diskQuota, Checkpointer checkpointer,
+                          LogContext logContext) {
         return new GardenBackend(store, rootfs, runtime, new CgroupSignals(CGROUP_ROOT, s.cgroupParent()),
                 processes, host,
                 new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout(),
                         s.destroyContainersOnStart(), CgroupUsageMeter.isUnified(CGROUP_ROOT)),
                 clock, metricsCollector, events, networker, faultInjection(config, syscalls),
                 new CgroupOomCounter(CGROUP_ROOT, s.cgroupParent(), CgroupUsageMeter.isUnified(CGROUP_ROOT)),
-                diskQuota, checkpointer);
+                diskQuota, checkpointer, logContext);
     }
 
     /** Crash tests name a step after which the server kills itself; nothing else sets it. */

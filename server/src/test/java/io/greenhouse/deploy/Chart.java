@@ -14,7 +14,7 @@ import java.util.Objects;
 
 /** The project's Helm chart, rendered by real Helm (helm-java's native library) and parsed. */
 public final class Chart {
-    public static final Path DIR = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("chart/greenhouse");
+    public static final Path DIR = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().resolve("../chart/greenhouse").normalize();
 
     private Chart() {
     }

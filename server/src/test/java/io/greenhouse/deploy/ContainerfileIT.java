@@ -23,14 +23,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * no image can be built here, so what it copies and where it puts it is checked instead.
  */
 class ContainerfileIT {
-    private static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
+    /** The repository root: the build context (the server module is {@code server/} in it). */
+    private static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
 
     private final Containerfile file = Containerfile.parse(ROOT.resolve("Containerfile"));
 
     @Test
     void everyPathCopiedFromTheBuildContextExistsAfterPackage() {
         List<String> sources = file.contextSources();
-        assertTrue(sources.contains("target/greenhouse.war"), sources::toString);
+        assertTrue(sources.contains("server/target/greenhouse.war"), sources::toString);
         List<String> missing = sources.stream().filter(s -> !Files.exists(ROOT.resolve(s))).toList();
         assertTrue(missing.isEmpty(), () -> "copied but not there: " + missing);
     }
@@ -39,7 +40,7 @@ class ContainerfileIT {
     void theBuildContextKeepsWhatIsCopiedFromTarget() throws IOException {
         List<String> ignore = Files.readAllLines(ROOT.resolve(".containerignore"));
         for (String source : file.contextSources()) {
-            if (source.startsWith("target/")) {
+            if (source.startsWith("server/target/")) {
                 assertTrue(ignore.contains("!" + source), () -> source + " is excluded by .containerignore");
             }
         }
@@ -47,9 +48,9 @@ class ContainerfileIT {
 
     @Test
     void everyHelperSourceIsBuiltIntoTheImage() throws IOException {
-        assertTrue(file.contextSources().contains("src/main/c/"));
+        assertTrue(file.contextSources().contains("server/src/main/c/"));
         assertTrue(file.runs("helpers").stream().anyMatch(r -> r.contains("gcc -static") && r.contains("/src/c/*.c")));
-        try (var sources = Files.list(ROOT.resolve("src/main/c"))) {
+        try (var sources = Files.list(ROOT.resolve("server/src/main/c"))) {
             assertTrue(sources.anyMatch(p -> p.toString().endsWith(".c")));
         }
     }
@@ -83,8 +84,8 @@ class ContainerfileIT {
         assertTrue(destinations.contains("/opt/ol/"));
         // Open Liberty images run defaultServer, with the configuration in /config.
         assertEquals("defaultServer", liberty.get("serverName"));
-        assertTrue(file.copies("liberty").contains("src/main/liberty/config/ -> /config/"), file.copies("liberty")::toString);
-        assertTrue(file.copies("liberty").contains("target/greenhouse.war -> /config/apps/greenhouse.war"));
+        assertTrue(file.copies("liberty").contains("server/src/main/liberty/config/ -> /config/"), file.copies("liberty")::toString);
+        assertTrue(file.copies("liberty").contains("server/target/greenhouse.war -> /config/apps/greenhouse.war"));
         // StreamIn/StreamOut's busybox and the runtime binary come from Debian packages in the image.
         assertEquals("/bin/busybox", config.get("greenhouse.files.busybox"));
         assertEquals("runc", config.get("greenhouse.runtime.binary"));
