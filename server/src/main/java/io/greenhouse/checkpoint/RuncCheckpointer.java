@@ -1,5 +1,6 @@
 package io.greenhouse.checkpoint;
 
+import io.greenhouse.linux.FileTrees;
 import io.greenhouse.backend.Checkpointer;
 import io.greenhouse.backend.GardenException;
 import io.greenhouse.linux.HostCommand;
@@ -13,9 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Checkpoints with {@code runc --criu WRAPPER checkpoint} and {@code restore}: criu dumps the
@@ -84,8 +83,8 @@ public final class RuncCheckpointer implements Checkpointer {
         Path work = dir.resolve("dump");
         try {
             Files.createDirectories(dir);
-            deleteTree(next);
-            deleteTree(work);
+            FileTrees.delete(next);
+            FileTrees.delete(work);
             Files.createDirectories(next);
             Files.createDirectories(work);
         } catch (IOException e) {
@@ -100,13 +99,13 @@ public final class RuncCheckpointer implements Checkpointer {
         cmd.add(handle);
         HostCommand.Result r = run(cmd, handle, "checkpoint");
         if (!r.ok()) {
-            deleteQuietly(next);
+            FileTrees.deleteQuietly(next);
             throw new GardenException("checkpoint of " + handle + " failed: " + r.message()
                     + "; criu: " + CriuLog.excerpt(work.resolve("dump.log")));
         }
         try {
             Path images = dir.resolve("images");
-            deleteTree(images);
+            FileTrees.delete(images);
             Files.move(next, images, StandardCopyOption.ATOMIC_MOVE);
             if (!leaveRunning) {
                 Files.writeString(dir.resolve("checkpointed"), handle + "\n");
@@ -131,7 +130,7 @@ public final class RuncCheckpointer implements Checkpointer {
                     + " is gone (was the host restarted?); the checkpoint cannot be restored");
         }
         try {
-            deleteTree(work);
+            FileTrees.delete(work);
             Files.createDirectories(work);
         } catch (IOException e) {
             throw new UncheckedIOException("preparing the restore of " + handle, e);
@@ -153,7 +152,7 @@ public final class RuncCheckpointer implements Checkpointer {
         try {
             Files.deleteIfExists(dir.resolve("checkpointed"));
             // the images have served: a restored container writes a new checkpoint when asked
-            deleteTree(images);
+            FileTrees.delete(images);
             return Integer.parseInt(Files.readString(pidFile).strip());
         } catch (IOException e) {
             throw new UncheckedIOException("finishing the restore of " + handle, e);
@@ -173,7 +172,7 @@ public final class RuncCheckpointer implements Checkpointer {
         }
         syscalls.unmount(dir.resolve("netns").toString());
         try {
-            deleteTree(dir);
+            FileTrees.delete(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("removing the checkpoint of " + handle, e);
         }
@@ -226,25 +225,6 @@ public final class RuncCheckpointer implements Checkpointer {
             return HostCommand.run(cmd, timeout);
         } catch (IllegalStateException e) {
             throw new GardenException(what + " of " + handle + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            deleteTree(p);
-        } catch (IOException ignored) {
-            // a leftover images.new is replaced by the next checkpoint
-        }
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

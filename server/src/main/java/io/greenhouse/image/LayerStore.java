@@ -1,5 +1,6 @@
 package io.greenhouse.image;
 
+import io.greenhouse.linux.FileTrees;
 import io.greenhouse.backend.GardenException;
 import io.greenhouse.linux.Syscalls;
 
@@ -97,7 +98,7 @@ public final class LayerStore {
             // The store's directories are walked by nobody but the server; layer roots get the
             // image's own modes.
             for (Path leftover : children(tmp)) {
-                LayerUnpacker.deleteTree(leftover);
+                FileTrees.delete(leftover);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("preparing the layer store " + root, e);
@@ -432,7 +433,7 @@ public final class LayerStore {
 
     private void remove(Path dir) {
         try {
-            LayerUnpacker.deleteTree(dir);
+            FileTrees.delete(dir);
         } catch (IOException e) {
             LOG.warning(() -> "layer store: cannot delete " + dir + " (removed on next start): " + e);
         }

@@ -1,5 +1,6 @@
 package io.greenhouse.image;
 
+import io.greenhouse.linux.FileTrees;
 import io.greenhouse.linux.Syscalls;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -7,12 +8,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,29 +178,10 @@ final class LayerUnpacker {
             if (keepDirectory) {
                 return;
             }
-            deleteTree(target);
+            FileTrees.delete(target);
         } else {
             Files.delete(target);
         }
-    }
-
-    static void deleteTree(Path top) throws IOException {
-        if (!Files.exists(top, NOFOLLOW)) {
-            return;
-        }
-        Files.walkFileTree(top, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     private void metadata(Path target, TarArchiveEntry entry) throws IOException {

@@ -1,5 +1,6 @@
 package io.greenhouse.process;
 
+import io.greenhouse.linux.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -91,24 +92,7 @@ final class ProcessDirectory {
         } catch (IOException e) {
             // gone while we looked: the walk below finds what is left
         }
-        deleteRecursively(dir);
+        FileTrees.deleteQuietly(dir);
         return !Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // reported by the caller's check below
-                }
-            });
-        } catch (IOException e) {
-            // the directory vanished while walking: fine
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.greenhouse.process;
 
+import io.greenhouse.linux.FileTrees;
 import io.greenhouse.backend.ContainerProcess;
 import io.greenhouse.backend.GardenException;
 import io.greenhouse.backend.ProcessNotFoundException;
@@ -105,7 +106,7 @@ public class ProcessManager implements ProcessTable {
                     throw e;
                 }
             }
-            ProcessDirectory.deleteRecursively(process.directory());
+            FileTrees.deleteQuietly(process.directory());
             throw e;
         }
     }
@@ -146,7 +147,7 @@ public class ProcessManager implements ProcessTable {
             cwd = "/";
         }
         Path dir = process.directory();
-        ProcessDirectory.deleteRecursively(dir);
+        FileTrees.deleteQuietly(dir);
         try {
             Files.createDirectories(dir);
             json.write(dir.resolve(ProcessDirectory.PROCESS_SPEC), processSpecs.build(target, spec, user, cwd));
@@ -170,7 +171,7 @@ public class ProcessManager implements ProcessTable {
      */
     private void startPea(ProcessTarget container, ProcessSpec spec, MonitoredProcess process) {
         Path dir = process.directory();
-        ProcessDirectory.deleteRecursively(dir);
+        FileTrees.deleteQuietly(dir);
         try {
             Files.createDirectories(dir);
             Files.createDirectories(socketsDir);

@@ -1,5 +1,6 @@
 package io.greenhouse.quota;
 
+import io.greenhouse.linux.FileTrees;
 import io.greenhouse.backend.DiskQuota;
 import io.greenhouse.backend.DiskUsage;
 import io.greenhouse.linux.ProjectQuotas;
@@ -7,13 +8,9 @@ import io.greenhouse.linux.ProjectQuotas;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -94,7 +91,7 @@ public final class ProjectQuotaStore implements DiskQuota {
             }
             if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 int id = quotas.projectId(dir);
-                removeTree(dir);
+                FileTrees.delete(dir);
                 if (id != 0) {
                     quotas.limit(root, id, 0, 0);
                     free(id);
@@ -140,33 +137,5 @@ public final class ProjectQuotaStore implements DiskQuota {
         if (used != null) {
             used.remove(id);
         }
-    }
-
-    private static void removeTree(Path dir) throws IOException {
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw e;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null && !(e instanceof NoSuchFileException)) {
-                    throw e;
-                }
-                Files.deleteIfExists(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        LOG.fine(() -> "removed writable layer " + dir);
     }
 }

@@ -100,7 +100,7 @@ class ImageIT extends CellTestSupport {
         try {
             for (String dir : List.of("images/layers", "images/configs", "layouts", "tarballs")) {
                 for (Path p : children(work.resolve(dir))) {
-                    io.greenhouse.testsupport.LayerFiles.deleteTree(p);
+                    io.greenhouse.linux.FileTrees.delete(p);
                 }
             }
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.greenhouse.testsupport;
 
+import io.greenhouse.linux.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -41,7 +42,7 @@ public final class TestRegistry implements AutoCloseable {
 
     private static TestRegistry start(Path dir, String username, String password, String realm, Path certificate) {
         try {
-            LayerFiles.deleteTree(dir);
+            FileTrees.delete(dir);
             Files.createDirectories(dir.resolve("storage"));
             int port = freePort();
             String auth = "";
@@ -149,7 +150,7 @@ public final class TestRegistry implements AutoCloseable {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
-            LayerFiles.deleteTree(dir);
+            FileTrees.delete(dir);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
