@@ -11,6 +11,7 @@ import jakarta.json.bind.JsonbException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
@@ -135,8 +136,11 @@ final class CheckpointArchive {
         }
     }
 
+    /** By its type flag: the tar library's isFile() is true of any entry that is no directory, devices included. */
     private static boolean plainFile(TarArchiveEntry e) {
-        return e.isFile() && !e.isLink() && !e.isSymbolicLink() && !e.isSparse() && e.getSize() >= 0;
+        byte flag = e.getLinkFlag();
+        return (flag == TarConstants.LF_NORMAL || flag == TarConstants.LF_OLDNORM) && !e.isSparse()
+                && !e.getName().endsWith("/") && e.getSize() >= 0;
     }
 
     static GardenException refused(String why) {
