@@ -130,6 +130,28 @@ class CheckpointMoveIT extends CellTestSupport {
         second.client.destroy(h);
     }
 
+    /**
+     * A server listening on the container's own address cannot be restored on a cell that gives
+     * the container another: criu cannot bind the socket. The restore there fails with criu's
+     * words, the move is undone there, and the container is still here, checkpointed, and runs on
+     * here once restored.
+     */
+    @Test
+    void aMoveTheOtherCellCannotRestoreLeavesTheContainerHere() {
+        String h = cell.client.create("mv-bound");
+        String ip = cell.client.info(h).getString("ContainerIP");
+        run(cell.client, h, "(exec httpd -f -p " + ip + ":8080 -h /tmp) </dev/null >/dev/null 2>&1 &");
+        assertTrue(TestCell.eventually(WAIT, () -> run(cell.client, h, "netstat -ltn").contains(ip + ":8080")),
+                "httpd listens on " + ip);
+        GardenClientException e = assertThrows(GardenClientException.class, () -> cell.client.migrate(h, second.client));
+        System.out.println("move refused by the other cell: " + e.getMessage());
+        assertTrue(e.getMessage().contains("restore of " + h + " failed") && e.getMessage().contains("criu: "), e::getMessage);
+        assertEquals(List.of(), second.client.list(Map.of()), "the other cell made nothing that stays");
+        assertEquals("checkpointed", cell.client.info(h).getString("State"));
+        cell.client.restore(h);
+        assertTrue(run(cell.client, h, "netstat -ltn").contains(ip + ":8080"), "listens here again");
+    }
+
     /** The archive of a real checkpointed container, read whole (a few MiB). */
     private byte[] archiveOf(String handle) {
         cell.client.create(handle);
