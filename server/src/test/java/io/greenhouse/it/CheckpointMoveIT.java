@@ -131,25 +131,49 @@ class CheckpointMoveIT extends CellTestSupport {
     }
 
     /**
-     * A server listening on the container's own address cannot be restored on a cell that gives
-     * the container another: criu cannot bind the socket. The restore there fails with criu's
-     * words, the move is undone there, and the container is still here, checkpointed, and runs on
-     * here once restored.
+     * A restore that fails on the other cell (here: its pstree image put aside there) is a Garden
+     * error with criu's words and leaves the imported container checkpointed there, to be retried.
      */
     @Test
-    void aMoveTheOtherCellCannotRestoreLeavesTheContainerHere() {
+    void aFailedRestoreOnTheOtherCellCanBeTriedAgain() throws IOException {
+        String h = cell.client.create("mv-retry");
+        assertEquals(0, cell.client.run(h, ProcessIT.sh(COUNTER).build(), ProcessStreams.collecting()).await(WAIT));
+        assertTrue(TestCell.eventually(WAIT, () -> count(cell.depot, h) >= 5), "the counter counts");
+        cell.client.checkpoint(h, false);
+        long frozen = count(cell.depot, h);
+        try (InputStream archive = cell.client.exportCheckpoint(h)) {
+            second.client.importCheckpoint(h, archive);
+        }
+        Path images = second.depot.resolve(h).resolve("checkpoint/images");
+        Path pstree = images.resolve("pstree.img");
+        Path aside = second.work.resolve("mv-retry-pstree.img");
+        Files.move(pstree, aside);
+        try {
+            GardenClientException e = assertThrows(GardenClientException.class, () -> second.client.restore(h));
+            assertTrue(e.getMessage().contains("restore of " + h + " failed") && e.getMessage().contains("criu: "), e::getMessage);
+            assertEquals("checkpointed", second.client.info(h).getString("State"));
+        } finally {
+            Files.move(aside, pstree);
+        }
+        second.client.restore(h);
+        assertTrue(TestCell.eventually(WAIT, () -> count(second.depot, h) >= frozen + 5), "counts on the other cell");
+    }
+
+    /**
+     * criu 4.1.1 cannot dump an inet socket on Linux 6.18 ({@code Can't get 1:16 opt: Operation not
+     * supported}: the kernel no longer answers SO_PASSCRED for them): a container with a listening
+     * server is not checkpointed, and keeps running and listening.
+     */
+    @Test
+    void aContainerWithAListeningSocketIsNotCheckpointedAndKeepsRunning() {
         String h = cell.client.create("mv-bound");
-        String ip = cell.client.info(h).getString("ContainerIP");
-        run(cell.client, h, "(exec httpd -f -p " + ip + ":8080 -h /tmp) </dev/null >/dev/null 2>&1 &");
-        assertTrue(TestCell.eventually(WAIT, () -> run(cell.client, h, "netstat -ltn").contains(ip + ":8080")),
-                "httpd listens on " + ip);
-        GardenClientException e = assertThrows(GardenClientException.class, () -> cell.client.migrate(h, second.client));
-        System.out.println("move refused by the other cell: " + e.getMessage());
-        assertTrue(e.getMessage().contains("restore of " + h + " failed") && e.getMessage().contains("criu: "), e::getMessage);
-        assertEquals(List.of(), second.client.list(Map.of()), "the other cell made nothing that stays");
-        assertEquals("checkpointed", cell.client.info(h).getString("State"));
-        cell.client.restore(h);
-        assertTrue(run(cell.client, h, "netstat -ltn").contains(ip + ":8080"), "listens here again");
+        run(cell.client, h, "(exec httpd -f -p 8080 -h /tmp) </dev/null >/dev/null 2>&1 &");
+        assertTrue(TestCell.eventually(WAIT, () -> run(cell.client, h, "netstat -ltn").contains(":8080")), "httpd listens");
+        GardenClientException e = assertThrows(GardenClientException.class, () -> cell.client.checkpoint(h, false));
+        System.out.println("a listening socket: " + e.getMessage());
+        assertTrue(e.getMessage().contains("checkpoint of " + h + " failed") && e.getMessage().contains("criu: "), e::getMessage);
+        assertEquals("active", cell.client.info(h).getString("State"));
+        assertTrue(run(cell.client, h, "netstat -ltn").contains(":8080"), "still listening");
     }
 
     /** The archive of a real checkpointed container, read whole (a few MiB). */
@@ -294,24 +318,12 @@ class CheckpointMoveIT extends CellTestSupport {
         assertTrue(rss(second.client, h) >= 100L << 20, "restored on the second cell with its memory");
     }
 
-    /** Resident bytes of the container's dd, as busybox ps says (KiB, or with an m or g suffix). */
+    /** Resident bytes of the container's dd, from its /proc status (busybox dd rewrites its command line). */
     private static long rss(io.greenhouse.client.GardenClient client, String handle) {
-        // the dd itself, not the subshell whose command line names it
-        String out = run(client, handle, "ps -o rss,args | awk '$2 == \"dd\" {print $1}'").strip();
-        if (out.isEmpty()) {
-            return 0;
-        }
-        String v = out.split("\\s+")[0];
-        long mult = 1024;
-        if (v.endsWith("m")) {
-            mult = 1L << 20;
-            v = v.substring(0, v.length() - 1);
-        } else if (v.endsWith("g")) {
-            mult = 1L << 30;
-            v = v.substring(0, v.length() - 1);
-        }
+        String out = run(client, handle, "for p in /proc/[0-9]*; do grep -qx 'Name:[[:space:]]*dd' $p/status 2>/dev/null"
+                + " && awk '/^VmRSS/ {print $2}' $p/status; done").strip();
         try {
-            return Long.parseLong(v) * mult;
+            return out.isEmpty() ? 0 : Long.parseLong(out.split("\\s+")[0]) * 1024;
         } catch (NumberFormatException e) {
             return 0;
         }
