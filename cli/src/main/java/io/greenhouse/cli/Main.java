@@ -19,7 +19,7 @@ import java.net.URI;
         description = "Talk to a Garden server (Greenhouse or Guardian).",
         subcommands = {CommandLine.HelpCommand.class, ListCommand.class, CreateCommand.class, InfoCommand.class,
                 RunCommand.class, StreamInCommand.class, StreamOutCommand.class, NetInCommand.class,
-                DestroyCommand.class},
+                DestroyCommand.class, CheckpointCommand.class, RestoreCommand.class, MigrateCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the server refused or failed (its error on stderr)", "2:bad usage",
                 "N:run: the process's own exit code"})

@@ -83,7 +83,8 @@ class MainTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : List.of("list", "create", "info", "run", "stream-in", "stream-out", "net-in", "destroy")) {
+        for (String command : List.of("list", "create", "info", "run", "stream-in", "stream-out", "net-in", "destroy",
+                "checkpoint", "restore", "migrate")) {
             out.reset();
             assertEquals(0, greenhouse(command, "--help"), command);
             assertTrue(out().startsWith("Usage: greenhouse " + command), out());
@@ -147,5 +148,15 @@ class MainTest {
     void destroyTakesSeveralHandles() {
         assertEquals(0, greenhouse("destroy", "a", "b"));
         assertTrue(requests.containsKey("DELETE /containers/a") && requests.containsKey("DELETE /containers/b"));
+    }
+
+    @Test
+    void checkpointAndRestoreAreOneCallEach() {
+        assertEquals(0, greenhouse("checkpoint", "--leave-running", "h1"));
+        assertEquals("{\"leave_running\":true}", requests.get("POST /containers/h1/checkpoint"));
+        assertEquals(0, greenhouse("checkpoint", "h2"));
+        assertEquals("", requests.get("POST /containers/h2/checkpoint"));
+        assertEquals(0, greenhouse("restore", "h1"));
+        assertTrue(requests.containsKey("POST /containers/h1/restore"), requests::toString);
     }
 }

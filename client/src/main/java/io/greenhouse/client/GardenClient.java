@@ -280,6 +280,99 @@ public final class GardenClient {
     }
 
     /**
+     * Checkpoint (issue 16, an extension the Go client does not know): dumps the container's
+     * processes with criu; unless {@code leaveRunning} it is then "checkpointed" until {@link #restore}.
+     */
+    public void checkpoint(String handle, boolean leaveRunning) {
+        longCall(handle, "POST", "/checkpoint", leaveRunning ? "{\"leave_running\":true}" : "");
+    }
+
+    /** Starts a checkpointed container again from its checkpoint. */
+    public void restore(String handle) {
+        longCall(handle, "POST", "/restore", "");
+    }
+
+    private void longCall(String handle, String method, String path, String body) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/containers/" + enc(handle) + path))
+                .timeout(Duration.ofMinutes(10))
+                .header("Connection", "close")
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        HttpResponse<String> r = sendAlone(request, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() < 200 || r.statusCode() > 299) {
+            throw error(r.statusCode(), parse(r.body()), r.body());
+        }
+    }
+
+    /** The archive of a checkpointed container (manifest, writable layer, dump), read as it is produced; the caller closes it. */
+    public java.io.InputStream exportCheckpoint(String handle) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/containers/" + enc(handle) + "/checkpoint"))
+                .timeout(Duration.ofMinutes(30))
+                .header("Connection", "close")
+                .header("Accept", "application/x-tar")
+                .GET()
+                .build();
+        HttpResponse<java.io.InputStream> r = sendAlone(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() < 200 || r.statusCode() > 299) {
+            String body;
+            try (java.io.InputStream in = r.body()) {
+                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            throw error(r.statusCode(), parse(body), body);
+        }
+        return r.body();
+    }
+
+    /** Makes container {@code handle} on this cell from another cell's archive, checkpointed; returns its handle. */
+    public String importCheckpoint(String handle, java.io.InputStream archive) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/containers/" + enc(handle) + "/checkpoint"))
+                .timeout(Duration.ofMinutes(30))
+                .header("Content-Type", "application/x-tar")
+                .header("Connection", "close")
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> archive))
+                .build();
+        HttpResponse<String> r = sendAlone(request, HttpResponse.BodyHandlers.ofString());
+        JsonValue value = parse(r.body());
+        if (r.statusCode() < 200 || r.statusCode() > 299) {
+            throw error(r.statusCode(), value, r.body());
+        }
+        return value.asJsonObject().getString("Handle");
+    }
+
+    /**
+     * Moves a container to another cell: checkpoints it here (unless it already is), streams its
+     * archive straight into {@code target}, restores it there and destroys it here. If the import
+     * or the restore there fails, the container stays here, checkpointed (restore it to go on here),
+     * and whatever the target made is destroyed.
+     */
+    public String migrate(String handle, GardenClient target) {
+        if (!"checkpointed".equals(info(handle).getString("State", ""))) {
+            checkpoint(handle, false);
+        }
+        String moved;
+        try (java.io.InputStream archive = exportCheckpoint(handle)) {
+            moved = target.importCheckpoint(handle, archive);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            target.restore(moved);
+        } catch (RuntimeException e) {
+            try {
+                target.destroy(moved);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        destroy(handle);
+        return moved;
+    }
+
+    /**
      * On a client of its own, so on a connection of its own, as the Go client streams (its
      * noKeepaliveClient). "Connection: close" alone is not enough: the cell removes the Connection
      * header from its answers, so a shared java.net.http client pools the connection Liberty

@@ -16,11 +16,22 @@ final class Assembly {
     private int initPid;
     private List<BindMount> networkMounts = List.of();
     private ContainerNetwork network = ContainerNetwork.NONE;
+    private final Checkpointer.Incoming incoming;
 
     Assembly(ContainerSpec spec, Path directory, ContainerRecord record) {
+        this(spec, directory, record, null);
+    }
+
+    Assembly(ContainerSpec spec, Path directory, ContainerRecord record, Checkpointer.Incoming incoming) {
         this.spec = spec;
         this.directory = directory;
         this.record = record;
+        this.incoming = incoming;
+    }
+
+    /** The archive from another cell the container is made from (issue 16); empty for a plain create. */
+    Optional<Checkpointer.Incoming> incoming() {
+        return Optional.ofNullable(incoming);
     }
 
     String handle() {

@@ -1,7 +1,7 @@
 package io.greenhouse.backend;
 
 /**
- * Nothing to make: a checkpoint is taken later, through the API. Undone first, so a destroyed
+ * Nothing to make for a plain create: a checkpoint is taken later, through the API. Undone first, so a destroyed
  * container's checkpoint (its images and the network namespace kept for it) goes before the
  * network and the runtime's container do.
  */
@@ -17,8 +17,12 @@ final class CheckpointStep implements CreateStep {
         return "checkpoint";
     }
 
+    /** A container made from another cell's archive trades its fresh init for the archive's dump. */
     @Override
     public void make(Assembly container) {
+        if (container.incoming().isPresent()) {
+            checkpointer.adopt(container.handle(), container.directory(), container.initPid());
+        }
     }
 
     @Override

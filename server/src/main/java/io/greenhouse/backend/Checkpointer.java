@@ -1,5 +1,7 @@
 package io.greenhouse.backend;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 
 /**
@@ -32,6 +34,44 @@ public interface Checkpointer {
 
     /** Removes the container's checkpoint and whatever was kept for it; safe when there is none. */
     void discard(String handle, Path containerDirectory);
+
+    /**
+     * Writes the checkpointed container as one archive another cell can {@link #receive}: the
+     * manifest, its writable layer and its dump. The container stays checkpointed here.
+     */
+    default void export(String handle, Path containerDirectory, CheckpointManifest manifest, OutputStream archive) {
+        throw new GardenException("checkpoints cannot be exported from this cell");
+    }
+
+    /**
+     * Starts reading an archive from another cell (hostile input): reads and checks its manifest,
+     * which comes first; the rest is read by {@link Incoming#unpack}.
+     */
+    default Incoming receive(InputStream archive) {
+        throw new GardenException("checkpoints cannot be imported on this cell");
+    }
+
+    /**
+     * Takes over a container made from an archive, whose layer and dump {@link Incoming#unpack}
+     * put in its directory and whose fresh init runs as {@code initPid} in the network namespace
+     * made for it here: keeps that namespace, removes the fresh init and leaves the container
+     * checkpointed, ready to be restored.
+     */
+    default void adopt(String handle, Path containerDirectory, int initPid) {
+        throw new GardenException("checkpoints cannot be imported on this cell");
+    }
+
+    /** An archive being received: its manifest, then the rest of it unpacked into a container's directory. */
+    interface Incoming {
+        CheckpointManifest manifest();
+
+        /**
+         * Puts the archive's writable layer in {@code upper} (empty, under the container's
+         * directory) and its dump where {@link #restore} finds it; refuses (a
+         * {@link GardenException}) anything that does not belong in an archive, or too much of it.
+         */
+        void unpack(Path containerDirectory, Path upper);
+    }
 
     record Availability(boolean available, String reason) {
     }

@@ -121,7 +121,7 @@ public final class GardenBackend {
         this.metrics = metrics;
         this.observer = observer;
         this.networker = networker;
-        this.steps = List.of(new DiskPlaceStep(diskQuota), new RootfsStep(rootfs, store),
+        this.steps = List.of(new DiskPlaceStep(diskQuota), new ImportStep(), new RootfsStep(rootfs, store),
                 new DiskLimitStep(diskQuota, rootfs), new ProcessesStep(processes),
                 new NetworkFilesStep(networker), new RuntimeStep(runtime, checkpointer), new NetworkStep(networker),
                 new CheckpointStep(checkpointer));
@@ -146,7 +146,7 @@ public final class GardenBackend {
     public Container create(ContainerSpec requested) {
         long started = System.nanoTime();
         try {
-            Container created = createContainer(requested);
+            Container created = createContainer(requested, null);
             events.created(created.handle(), since(started));
             return created;
         } catch (RuntimeException e) {
@@ -159,7 +159,7 @@ public final class GardenBackend {
         return Duration.ofNanos(System.nanoTime() - startedNanos);
     }
 
-    private Container createContainer(ContainerSpec requested) {
+    private Container createContainer(ContainerSpec requested, Checkpointer.Incoming incoming) {
         // Reload decides about every depot entry and runtime container it finds: one made by a
         // create running beside it would be taken for a leftover and unmade under that create.
         ping();
@@ -179,7 +179,7 @@ public final class GardenBackend {
             }
             reserveSlot();
             try {
-                Container container = build(spec);
+                Container container = build(spec, incoming);
                 containers.put(handle, container);
                 reaper.track(handle, spec.graceTime());
                 return container;
@@ -208,10 +208,10 @@ public final class GardenBackend {
      * last step has run, so a crash at any point leaves a container that reload rolls back rather
      * than serves.
      */
-    private Container build(ContainerSpec spec) {
+    private Container build(ContainerSpec spec, Checkpointer.Incoming incoming) {
         String handle = spec.handle();
         Path directory = store.create(handle);
-        Assembly container = new Assembly(spec, directory, null);
+        Assembly container = new Assembly(spec, directory, null, incoming);
         try {
             ContainerRecord record = new ContainerRecord(spec, spec.properties(), spec.graceTime(),
                     clock.instant(), List.of(), false, ContainerRecord.Phase.CREATING);
@@ -225,7 +225,9 @@ public final class GardenBackend {
             ContainerRecord created = container.record().orElseThrow().withPhase(ContainerRecord.Phase.CREATED);
             store.save(created);
             observer.after("create", "created", handle);
-            return newContainer(created, container);
+            Container made = newContainer(created, container);
+            made.checkpointed(incoming != null);
+            return made;
         } catch (RuntimeException e) {
             List<RuntimeException> failures = unmake(container, "rollback");
             failures.forEach(e::addSuppressed);
@@ -288,6 +290,69 @@ public final class GardenBackend {
             container.checkpointed(false);
         } finally {
             busy.remove(handle, "restoring");
+        }
+    }
+
+    /**
+     * Writes a checkpointed container as one archive (see {@link Checkpointer#export}) for
+     * {@link #importCheckpoint} on another cell; it stays checkpointed here.
+     */
+    public void exportCheckpoint(String handle, java.io.OutputStream archive) {
+        ping();
+        Container container = requireExportable(handle);
+        hold(handle, "exporting");
+        try {
+            requireExportable(handle);
+            ContainerRecord record = container.record();
+            checkpointer.export(handle, container.directory(), new CheckpointManifest(CheckpointManifest.VERSION,
+                    record, container.info().mappedPorts(), networker.egressRules(handle, container.directory())),
+                    archive);
+        } finally {
+            busy.remove(handle, "exporting");
+        }
+    }
+
+    /** Refuses, before anything is written, a container that cannot be exported. */
+    public Container requireExportable(String handle) {
+        Container container = lookup(handle);
+        if (!container.checkpointed()) {
+            throw new GardenException("container " + handle + " is not checkpointed: checkpoint it first");
+        }
+        if (!container.record().spec().bindMounts().isEmpty()) {
+            throw new GardenException("container " + handle + " has bind mounts: their host paths belong to this cell,"
+                    + " it cannot be moved");
+        }
+        return container;
+    }
+
+    /**
+     * Makes a container from another cell's archive ({@link #exportCheckpoint}): created as its
+     * manifest says (same image, properties, grace time, limits, NetOut rules; its NetIn container
+     * ports mapped from this cell's pool; an address of this cell), with the archive's writable
+     * layer, and left checkpointed: {@link #restoreCheckpoint} starts its processes here.
+     */
+    public Container importCheckpoint(String handle, java.io.InputStream archive) {
+        ping();
+        long started = System.nanoTime();
+        try {
+            Checkpointer.Incoming incoming = checkpointer.receive(archive);
+            CheckpointManifest manifest = incoming.manifest();
+            ContainerRecord record = manifest.record();
+            ContainerSpec from = record.spec();
+            if (!from.bindMounts().isEmpty()) {
+                throw new GardenException("the archive's container has bind mounts: host paths of another cell");
+            }
+            List<ContainerInfo.PortMapping> netIn = manifest.netIn().stream()
+                    .map(m -> new ContainerInfo.PortMapping(0, m.containerPort())).toList();
+            ContainerSpec spec = new ContainerSpec(handle == null || handle.isEmpty() ? from.handle() : handle,
+                    record.graceTime(), from.image(), List.of(), "", record.properties(), from.env(),
+                    from.privileged(), from.limits(), netIn, manifest.netOut());
+            Container created = createContainer(spec, incoming);
+            events.created(created.handle(), since(started));
+            return created;
+        } catch (RuntimeException e) {
+            events.createFailed(since(started));
+            throw e;
         }
     }
 

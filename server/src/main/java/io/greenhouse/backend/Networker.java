@@ -33,6 +33,11 @@ public interface Networker {
     /** Allows more egress; applies at once, in one transaction however many rules there are. */
     void netOut(String handle, Path containerDirectory, List<NetOutRule> rules);
 
+    /** Every egress rule the container was given, at create and since, oldest first (from its saved state). */
+    default List<NetOutRule> egressRules(String handle, Path containerDirectory) {
+        return List.of();
+    }
+
     /** Removes everything of the container's network and frees its address and ports; safe when nothing or part exists. */
     void disconnect(String handle, Path containerDirectory);
 

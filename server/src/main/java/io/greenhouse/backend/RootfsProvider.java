@@ -12,6 +12,9 @@ public interface RootfsProvider {
      */
     String WRITABLE_LAYER = "overlay";
 
+    /** The overlayfs upper directory in the writable layer: the container's writes. */
+    String UPPER_LAYER = WRITABLE_LAYER + "/upper";
+
     /** Mounts the container's root filesystem under its directory; on failure nothing is left. */
     Rootfs create(String handle, ImageRef image, Path containerDirectory);
 

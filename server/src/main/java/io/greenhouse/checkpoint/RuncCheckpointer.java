@@ -1,13 +1,18 @@
 package io.greenhouse.checkpoint;
 
+import io.greenhouse.backend.CheckpointManifest;
 import io.greenhouse.linux.FileTrees;
 import io.greenhouse.backend.Checkpointer;
 import io.greenhouse.backend.GardenException;
+import io.greenhouse.backend.RootfsProvider;
+import io.greenhouse.backend.WritableLayerArchive;
 import io.greenhouse.linux.HostCommand;
 import io.greenhouse.linux.MountTable;
 import io.greenhouse.linux.Syscalls;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,15 +41,26 @@ public final class RuncCheckpointer implements Checkpointer {
     private final Path criu;
     private final Duration timeout;
     private final Syscalls syscalls;
+    private final CheckpointArchive archive;
     private volatile Availability availability;
 
     /** @param criu the criu wrapper (install-criu.sh) runC is to run; @param timeout longest dump or restore */
     public RuncCheckpointer(String runc, Path runtimeRoot, Path criu, Duration timeout, Syscalls syscalls) {
+        this(runc, runtimeRoot, criu, timeout, syscalls, null, 0);
+    }
+
+    /**
+     * @param layers       writes and reads writable layers for archives moved between cells
+     * @param archiveLimit most bytes an archive from another cell may have
+     */
+    public RuncCheckpointer(String runc, Path runtimeRoot, Path criu, Duration timeout, Syscalls syscalls,
+                            WritableLayerArchive layers, long archiveLimit) {
         this.runc = runc;
         this.runtimeRoot = runtimeRoot;
         this.criu = criu;
         this.timeout = timeout;
         this.syscalls = syscalls;
+        this.archive = layers == null ? null : new CheckpointArchive(layers, archiveLimit);
     }
 
     /** {@code criu check}, asked once (it takes a second and the host does not change under a cell). */
@@ -156,6 +172,51 @@ public final class RuncCheckpointer implements Checkpointer {
             return Integer.parseInt(Files.readString(pidFile).strip());
         } catch (IOException e) {
             throw new UncheckedIOException("finishing the restore of " + handle, e);
+        }
+    }
+
+    @Override
+    public void export(String handle, Path containerDirectory, CheckpointManifest manifest, OutputStream out) {
+        requireArchives();
+        Path dir = containerDirectory.resolve("checkpoint");
+        Path images = dir.resolve("images");
+        if (!checkpointed(containerDirectory) || !Files.isDirectory(images)) {
+            throw new GardenException("container " + handle + " has no checkpoint to export");
+        }
+        try {
+            archive.write(manifest, containerDirectory.resolve(RootfsProvider.UPPER_LAYER), images,
+                    dir.resolve("export-layer.tar"), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("exporting the checkpoint of " + handle, e);
+        }
+    }
+
+    @Override
+    public Incoming receive(InputStream in) {
+        requireAvailable();
+        requireArchives();
+        return archive.read(in, "checkpoint/images");
+    }
+
+    /** The images are in place (ImportStep); the fresh init gives its network namespace and goes. */
+    @Override
+    public void adopt(String handle, Path containerDirectory, int initPid) {
+        Path dir = containerDirectory.resolve("checkpoint");
+        keepNetworkNamespace(dir, initPid);
+        HostCommand.Result r = HostCommand.run(runc("delete", "--force", handle), Duration.ofSeconds(30));
+        if (!r.ok()) {
+            throw new GardenException("removing the fresh init of " + handle + " failed: " + r.message());
+        }
+        try {
+            Files.writeString(dir.resolve("checkpointed"), handle + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("marking " + handle + " checkpointed", e);
+        }
+    }
+
+    private void requireArchives() {
+        if (archive == null) {
+            throw new GardenException("this cell moves no checkpoints between cells");
         }
     }
 

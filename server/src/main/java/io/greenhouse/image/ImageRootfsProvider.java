@@ -41,7 +41,7 @@ import java.util.logging.Logger;
 public final class ImageRootfsProvider implements RootfsProvider {
     private static final Logger LOG = Logger.getLogger(ImageRootfsProvider.class.getName());
     /** Where, inside a container's directory, its writes and its merged root filesystem live. */
-    static final String UPPER = RootfsProvider.WRITABLE_LAYER + "/upper";
+    static final String UPPER = RootfsProvider.UPPER_LAYER;
     static final String MERGED = "rootfs";
     /** The store layers the container's overlay mounts, one id a line. */
     static final String LAYERS = "overlay/layers";

@@ -26,6 +26,8 @@ public interface LibC {
 
     int lsetxattr(String path, String name, byte[] value, long size, int flags);
 
+    long lgetxattr(String path, String name, @Out byte[] value, long size);
+
     int chmod(String path, int mode);
 
     int lchown(String path, int uid, int gid);

@@ -110,6 +110,23 @@ public final class Syscalls {
         }
     }
 
+    /**
+     * An extended attribute of the path itself (never a symlink's target), at most 4 KiB of it;
+     * empty when the path has no such attribute.
+     */
+    public java.util.Optional<byte[]> getXattr(String path, String name) {
+        byte[] value = new byte[4096];
+        long n = libc.lgetxattr(path, name, value, value.length);
+        if (n < 0) {
+            int errno = lastErrno();
+            if (errno == 61 || errno == 95) { // ENODATA, EOPNOTSUPP
+                return java.util.Optional.empty();
+            }
+            throw failure("getxattr " + name + " on " + path);
+        }
+        return java.util.Optional.of(java.util.Arrays.copyOf(value, (int) n));
+    }
+
     /** chmod with every mode bit (setuid, setgid, sticky), which Java's permission API drops. */
     public void chmod(String path, int mode) {
         if (libc.chmod(path, mode) != 0) {

@@ -202,6 +202,13 @@ public final class LinuxNetworker implements Networker {
     }
 
     @Override
+    public List<NetOutRule> egressRules(String handle, Path containerDirectory) {
+        Entry entry = known.get(handle);
+        NetworkState state = entry != null ? entry.state : states.load(containerDirectory.resolve(STATE_FILE)).orElse(null);
+        return state == null ? List.of() : state.rules();
+    }
+
+    @Override
     public void disconnect(String handle, Path containerDirectory) {
         Entry entry = known.get(handle);
         NetworkState state = entry != null ? entry.state : states.load(containerDirectory.resolve(STATE_FILE)).orElse(null);

@@ -2,6 +2,7 @@ package io.greenhouse.wiring;
 
 import io.greenhouse.backend.Checkpointer;
 import io.greenhouse.checkpoint.RuncCheckpointer;
+import io.greenhouse.image.WritableLayerTar;
 import io.greenhouse.linux.Syscalls;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -13,7 +14,8 @@ import java.nio.file.Path;
 /**
  * The checkpointer (issue 16), with its own two settings: the criu wrapper setup-host.sh installs
  * ({@code greenhouse.checkpoint.criu}) and the longest a dump or restore may take
- * ({@code greenhouse.checkpoint.timeout}).
+ * ({@code greenhouse.checkpoint.timeout}); and the most bytes an archive from another cell may have
+ * ({@code greenhouse.checkpoint.archive.max}, 16 GiB).
  */
 @ApplicationScoped
 public class CheckpointWiring {
@@ -25,6 +27,9 @@ public class CheckpointWiring {
                 .filter(v -> !v.isBlank()).orElse("/var/lib/greenhouse/criu/criu"));
         String timeout = config.getOptionalValue("greenhouse.checkpoint.timeout", String.class)
                 .filter(v -> !v.isBlank()).orElse("5m");
-        return new RuncCheckpointer(s.runtimeBinary(), s.runtimeRoot(), criu, Settings.duration(timeout), syscalls);
+        long archiveLimit = config.getOptionalValue("greenhouse.checkpoint.archive.max", Long.class)
+                .orElse(16L << 30);
+        return new RuncCheckpointer(s.runtimeBinary(), s.runtimeRoot(), criu, Settings.duration(timeout), syscalls,
+                new WritableLayerTar(syscalls), archiveLimit);
     }
 }

@@ -115,4 +115,59 @@ class CheckpointTest {
         assertFalse(b.checkpointAvailability().available());
         assertEquals("active", b.lookup("c").info().state());
     }
+
+    @Test
+    void anExportedContainerIsMadeAgainCheckpointedWithItsPropertiesAndNetIn() {
+        GardenBackend b = backend(checkpointer);
+        b.create(new ContainerSpec("c", Duration.ofMinutes(3), ImageRef.DEFAULT, List.of(), "", Map.of("p", "1"),
+                List.of("A=b"), false, null, List.of(new ContainerInfo.PortMapping(0, 8080)), List.of()));
+        b.lookup("c").setProperty("q", "2");
+        GardenException running = assertThrows(GardenException.class, () -> b.exportCheckpoint("c", new java.io.ByteArrayOutputStream()));
+        assertTrue(running.getMessage().contains("not checkpointed"), running::getMessage);
+        b.checkpoint("c", false);
+        java.io.ByteArrayOutputStream archive = new java.io.ByteArrayOutputStream();
+        b.exportCheckpoint("c", archive);
+        assertEquals("checkpointed", b.lookup("c").info().state(), "stays checkpointed here");
+        CheckpointManifest m = checkpointer.exported.get("c");
+        assertEquals(CheckpointManifest.VERSION, m.version());
+        assertEquals("2", m.record().properties().get("q"));
+        assertEquals(1, m.netIn().size());
+        b.destroy("c");
+
+        Container moved = b.importCheckpoint("moved", new java.io.ByteArrayInputStream(archive.toByteArray()));
+        assertEquals("moved", moved.handle());
+        assertEquals("checkpointed", moved.info().state());
+        assertEquals("2", moved.properties().get("q"));
+        assertEquals(Duration.ofMinutes(3), moved.record().graceTime());
+        assertEquals(List.of(8080L), moved.record().spec().netIn().stream().map(ContainerInfo.PortMapping::containerPort).toList());
+        assertEquals(0L, moved.record().spec().netIn().get(0).hostPort(), "host ports from this cell's pool");
+        assertEquals(ContainerRuntime.RuntimeState.ABSENT, f.runtime.state("moved"), "its fresh init is gone");
+        b.restoreCheckpoint("moved");
+        assertEquals("active", b.lookup("moved").info().state());
+    }
+
+    @Test
+    void aFailedImportLeavesNothing() {
+        GardenBackend b = backend(checkpointer);
+        b.create(BackendFixture.spec("c"));
+        b.checkpoint("c", false);
+        java.io.ByteArrayOutputStream archive = new java.io.ByteArrayOutputStream();
+        b.exportCheckpoint("c", archive);
+        checkpointer.unpackFailure = new GardenException("checkpoint archive refused: hostile");
+        assertThrows(GardenException.class, () -> b.importCheckpoint("other", new java.io.ByteArrayInputStream(archive.toByteArray())));
+        assertThrows(ContainerNotFoundException.class, () -> b.lookup("other"));
+        assertTrue(checkpointer.discarded.contains("other"));
+        assertThrows(GardenException.class, () -> b.importCheckpoint("c", new java.io.ByteArrayInputStream(archive.toByteArray())),
+                "a handle in use");
+    }
+
+    @Test
+    void aContainerWithBindMountsIsNotExported() {
+        GardenBackend b = backend(checkpointer);
+        b.create(new ContainerSpec("c", null, ImageRef.DEFAULT, List.of(new BindMount("/tmp", "/mnt", false, false)), "",
+                Map.of(), List.of(), false, null, List.of(), List.of()));
+        b.checkpoint("c", false);
+        GardenException e = assertThrows(GardenException.class, () -> b.exportCheckpoint("c", new java.io.ByteArrayOutputStream()));
+        assertTrue(e.getMessage().contains("bind mounts"), e::getMessage);
+    }
 }

@@ -45,6 +45,52 @@ final class FakeCheckpointer implements Checkpointer {
         return 42;
     }
 
+    /** The "archive" is the manifest's handle; receive finds what export wrote for it. */
+    final Map<String, CheckpointManifest> exported = new HashMap<>();
+    RuntimeException unpackFailure;
+
+    @Override
+    public void export(String handle, Path containerDirectory, CheckpointManifest manifest, java.io.OutputStream out) {
+        exported.put(handle, manifest);
+        try {
+            out.write(handle.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public Incoming receive(java.io.InputStream archive) {
+        CheckpointManifest m;
+        try {
+            m = exported.get(new String(archive.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (m == null) {
+            throw new GardenException("checkpoint archive refused: unknown");
+        }
+        return new Incoming() {
+            @Override
+            public CheckpointManifest manifest() {
+                return m;
+            }
+
+            @Override
+            public void unpack(Path containerDirectory, Path upper) {
+                if (unpackFailure != null) {
+                    throw unpackFailure;
+                }
+            }
+        };
+    }
+
+    @Override
+    public void adopt(String handle, Path containerDirectory, int initPid) {
+        ContainerPlan plan = runtime.running.remove(handle);
+        checkpoints.put(containerDirectory, plan);
+    }
+
     @Override
     public boolean checkpointed(Path containerDirectory) {
         return checkpoints.containsKey(containerDirectory);
