@@ -18,6 +18,8 @@ public final class MetricsCollector {
     private final Clock clock;
     /** Percent of a CPU per share; zero or less: the host's default (cores * 100 / MiB). */
     private final double perShare;
+    /** The host's memory and cores do not change while the cell runs: read once, not per container. */
+    private volatile double hostPerShare = -1;
 
     public MetricsCollector(UsageMeter usage, DiskMeter disk, HostCapacity host, Clock clock) {
         this(usage, disk, host, clock, 0);
@@ -78,7 +80,15 @@ public final class MetricsCollector {
     }
 
     double entitlementPercentPerShare() {
-        return perShare > 0 ? perShare : defaultPercentPerShare(host);
+        if (perShare > 0) {
+            return perShare;
+        }
+        double cached = hostPerShare;
+        if (cached < 0) {
+            cached = defaultPercentPerShare(host);
+            hostPerShare = cached;
+        }
+        return cached;
     }
 
     /** Guardian's default: the host's CPU spread over its memory, cores * 100 / MiB percent per share. */

@@ -100,9 +100,13 @@ class CpuThrottlingIT extends CellTestSupport {
         detached(spinner, "exec busybox timeout 30 sh -c 'while :; do :; done' spin-loop");
         detached(idle, "exec sleep 30");
 
-        assertTrue(TestCell.eventually(Duration.ofSeconds(30),
-                () -> cpuCgroupOf(spinner, "spin-loop").endsWith("/bad/" + spinner)),
-                "punished: " + cpuCgroupOf(spinner, "spin-loop"));
+        // a loaded host may take a while to start the loop; the check runs every second
+        Path badCgroup = CPU.resolve(cell.cgroupParent).resolve("bad").resolve(spinner);
+        assertTrue(TestCell.eventually(Duration.ofSeconds(90),
+                () -> !read(badCgroup.resolve("cgroup.procs"), "").isEmpty()), "punished: " + badCgroup);
+        String pid = read(badCgroup.resolve("cgroup.procs"), "").split("\\s+")[0];
+        assertTrue(read(Path.of("/proc", pid, "cgroup"), "").contains(":cpu:/" + cell.cgroupParent + "/bad/" + spinner),
+                "the process's own view: " + read(Path.of("/proc", pid, "cgroup"), ""));
         assertTrue(cpuCgroupOf(idle, "sleep").endsWith("/good/" + idle), cpuCgroupOf(idle, "sleep"));
 
         // what the spinner burns in the bad cgroup is its usage still, and it stays over its entitlement
@@ -144,6 +148,15 @@ class CpuThrottlingIT extends CellTestSupport {
             }
         }
         throw new IllegalStateException("no MemTotal in /proc/meminfo");
+    }
+
+    /** The file's text, or the fallback when it cannot be read (a process or cgroup gone meanwhile). */
+    private static String read(Path file, String fallback) {
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            return fallback;
+        }
     }
 
     private static String read(Path file) {
