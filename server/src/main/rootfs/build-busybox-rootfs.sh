@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds Greenhouse's default root filesystem from the host's static busybox into $1.
 # Rebuilt only when this script or busybox changed. Debian's busybox lacks adduser/addgroup,
-# which the Garden test suite uses, so small shell versions are installed beside it.
+# which the Garden test suite uses, so small shell versions are installed beside it. Its users
+# include Docker's busybox image's operator (37:37), whom the suite's pea specs run as.
 set -euo pipefail
 target="$1"
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -27,14 +28,16 @@ install -m 0755 "$here/addgroup" "$tmp/bin/addgroup"
 
 cat > "$tmp/etc/passwd" <<'EOF'
 root:x:0:0:root:/root:/bin/sh
+operator:x:37:37:Operator:/var:/bin/false
 nobody:x:65534:65534:nobody:/nonexistent:/bin/false
 EOF
 cat > "$tmp/etc/group" <<'EOF'
 root:x:0:
 tty:x:5:
+operator:x:37:
 nogroup:x:65534:
 EOF
-printf 'root:*:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n' > "$tmp/etc/shadow"
+printf 'root:*:19000:0:99999:7:::\noperator:*:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n' > "$tmp/etc/shadow"
 chmod 640 "$tmp/etc/shadow"
 printf 'hosts: files dns\n' > "$tmp/etc/nsswitch.conf"
 : > "$tmp/etc/hosts"

@@ -28,6 +28,27 @@ public final class CpuShares {
     }
 
     /**
+     * The v1 shares a cgroup v2 cpu.weight stands for: the inverse of {@link #toWeight} (taking the
+     * geometric middle of the weight's step, as Guardian does), so sums of weights can be worked in
+     * shares on either version.
+     */
+    public static long fromWeight(long weight) {
+        if (weight <= 0) {
+            return 0;
+        }
+        if (weight <= 1) {
+            return 2;
+        }
+        if (weight >= 10000) {
+            return 262144;
+        }
+        double exponent = Math.log10(Math.sqrt((double) (weight - 1) * weight));
+        double constant = 612.0 * (exponent + 7.0 / 34.0);
+        double l = (-125.0 + Math.sqrt(125.0 * 125.0 + 4.0 * constant)) / 2.0;
+        return Math.round(Math.pow(2, l));
+    }
+
+    /**
      * log2 that is exact for powers of two (1024 shares must map to exactly weight 100, and
      * Math.log(x) / Math.log(2) is not exact): split x into a fraction in [0.5, 1) and an exponent.
      */

@@ -16,12 +16,21 @@ public final class MetricsCollector {
     private final DiskMeter disk;
     private final HostCapacity host;
     private final Clock clock;
+    /** Percent of a CPU per share; zero or less: the host's default (cores * 100 / MiB). */
+    private final double perShare;
+    /** The host's memory and cores do not change while the cell runs: read once, not per container. */
+    private volatile double hostPerShare = -1;
 
     public MetricsCollector(UsageMeter usage, DiskMeter disk, HostCapacity host, Clock clock) {
+        this(usage, disk, host, clock, 0);
+    }
+
+    public MetricsCollector(UsageMeter usage, DiskMeter disk, HostCapacity host, Clock clock, double perShare) {
         this.usage = usage;
         this.disk = disk;
         this.host = host;
         this.clock = clock;
+        this.perShare = perShare;
     }
 
     public ContainerMetrics collect(Container container) {
@@ -30,12 +39,27 @@ public final class MetricsCollector {
         if (age.isNegative()) {
             age = Duration.ZERO;
         }
-        long shares = shares(record.spec().limits());
         return new ContainerMetrics(
                 usage.usage(container.handle()),
                 disk.usage(container),
                 age,
-                entitlement(shares, entitlementPercentPerShare(), age));
+                entitlement(shares(record.spec().limits()), entitlementPercentPerShare(), age));
+    }
+
+    /** The CPU usage and entitlement alone (no disk), for the throttling check. */
+    public CpuStanding cpuStanding(Container container) {
+        ContainerRecord record = container.record();
+        Duration age = Duration.between(record.createdAt(), clock.instant());
+        long entitlement = entitlement(shares(record.spec().limits()), entitlementPercentPerShare(),
+                age.isNegative() ? Duration.ZERO : age);
+        return new CpuStanding(usage.usage(container.handle()).cpuUsageNanos(), entitlement);
+    }
+
+    /** CPU nanoseconds used and entitled to, over the container's age. */
+    public record CpuStanding(long usageNanos, long entitlementNanos) {
+        public boolean over() {
+            return entitlementNanos < usageNanos;
+        }
     }
 
     /**
@@ -56,6 +80,19 @@ public final class MetricsCollector {
     }
 
     double entitlementPercentPerShare() {
+        if (perShare > 0) {
+            return perShare;
+        }
+        double cached = hostPerShare;
+        if (cached < 0) {
+            cached = defaultPercentPerShare(host);
+            hostPerShare = cached;
+        }
+        return cached;
+    }
+
+    /** Guardian's default: the host's CPU spread over its memory, cores * 100 / MiB percent per share. */
+    public static double defaultPercentPerShare(HostCapacity host) {
         long mebibytes = host.memoryBytes() / (1024 * 1024);
         return mebibytes <= 0 ? 0 : host.cpuCores() * 100.0 / mebibytes;
     }

@@ -21,6 +21,7 @@ import io.greenhouse.network.NetworkConfig;
 import io.greenhouse.backend.ProcessTable;
 import io.greenhouse.backend.RootfsProvider;
 import io.greenhouse.backend.StepObserver;
+import io.greenhouse.backend.UsageMeter;
 import io.greenhouse.backend.ContainerFiles;
 import io.greenhouse.backend.FileStreams;
 import io.greenhouse.depot.DirectoryStore;
@@ -51,12 +52,24 @@ import io.greenhouse.image.OverlayDiskMeter;
 import io.greenhouse.image.RegistryClient;
 import io.greenhouse.image.RegistrySettings;
 import io.greenhouse.runc.RuncRuntime;
+import io.greenhouse.cgroups.CpuCgroups;
+import io.greenhouse.cgroups.CpuEnforcer;
+import io.greenhouse.cgroups.SharesBalancer;
+import io.greenhouse.cgroups.ThrottledUsageMeter;
+import io.greenhouse.backend.ContainerNotFoundException;
+import io.greenhouse.throttle.CpuThrottler;
+import io.greenhouse.throttle.CpuThrottling;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Optional;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -152,8 +165,9 @@ public class CellWiring {
     /** The rules containers' and peas' bundles are made by. */
     @Produces
     @Singleton
-    CellBundles bundles(Settings s) {
-        return new CellBundles(new BundleSettings(s.helpers().resolve("greenhouse-init"), s.cgroupParent(),
+    CellBundles bundles(Settings s, CpuSettings cpu) {
+        return new CellBundles(new BundleSettings(s.helpers().resolve("greenhouse-init"),
+                cpu.containerParent(s.cgroupParent()),
                 CgroupUsageMeter.isUnified(CGROUP_ROOT), Capabilities.boundingOfThisProcess()));
     }
 
@@ -190,9 +204,53 @@ public class CellWiring {
 
     @Produces
     @Singleton
-    MetricsCollector metrics(Settings s, HostCapacity host, Clock clock, DiskQuota quota, RootfsProvider rootfs) {
-        return new MetricsCollector(new CgroupUsageMeter(CGROUP_ROOT, s.cgroupParent()),
-                new QuotaDiskMeter(quota, rootfs, new OverlayDiskMeter()), host, clock);
+    MetricsCollector metrics(Settings s, CpuSettings cpu, HostCapacity host, Clock clock, DiskQuota quota,
+                             RootfsProvider rootfs) {
+        UsageMeter usage = new CgroupUsageMeter(CGROUP_ROOT, cpu.containerParent(s.cgroupParent()));
+        if (cpu.throttling()) {
+            usage = new ThrottledUsageMeter(usage, cpuCgroups(s));
+        }
+        return new MetricsCollector(usage, new QuotaDiskMeter(quota, rootfs, new OverlayDiskMeter()), host, clock,
+                cpu.entitlementPerShare());
+    }
+
+    @Produces
+    @Singleton
+    CpuSettings cpuSettings(Config config) {
+        return CpuSettings.from(config);
+    }
+
+    private static CpuCgroups cpuCgroups(Settings s) {
+        return new CpuCgroups(CGROUP_ROOT, s.cgroupParent(), CgroupUsageMeter.isUnified(CGROUP_ROOT));
+    }
+
+    /** Guardian's CPU throttling, when greenhouse.cpu.throttling.enabled: the good and bad cgroups are made here. */
+    @Produces
+    @Singleton
+    CpuThrottling cpuThrottling(Settings s, CpuSettings cpu, MetricsCollector metrics, HostCapacity host, Clock clock,
+                                Provider<GardenBackend> backend) {
+        if (!cpu.throttling()) {
+            return CpuThrottling.off();
+        }
+        CpuCgroups cgroups = cpuCgroups(s);
+        try {
+            cgroups.prepare();
+        } catch (IOException e) {
+            throw new UncheckedIOException("making the good and bad cgroups under " + s.cgroupParent(), e);
+        }
+        double multiplier = CpuThrottler.multiplier(cpu.entitlementPerShare(),
+                MetricsCollector.defaultPercentPerShare(host));
+        return CpuThrottling.on(new CpuThrottler(
+                () -> backend.get().handles(Map.of()),
+                handle -> {
+                    try {
+                        return Optional.of(metrics.cpuStanding(backend.get().lookup(handle)));
+                    } catch (ContainerNotFoundException gone) {
+                        return Optional.empty();
+                    }
+                },
+                new CpuEnforcer(cgroups, CpuCgroups.KERNEL), new SharesBalancer(cgroups, CpuCgroups.KERNEL),
+                host::memoryBytes, multiplier, clock), cpu.interval());
     }
 
     @Produces
@@ -214,13 +272,15 @@ public class CellWiring {
                           ProcessTable processes, HostCapacity host, Settings s, Clock clock,
                           MetricsCollector metricsCollector, LifecycleMetrics events, Config config,
                           Syscalls syscalls, Networker networker, DiskQuota diskQuota, Checkpointer checkpointer,
-                          LogContext logContext) {
-        return new GardenBackend(store, rootfs, runtime, new CgroupSignals(CGROUP_ROOT, s.cgroupParent()),
+                          LogContext logContext, CpuSettings cpu, CpuThrottling throttling) {
+        String containerParent = cpu.containerParent(s.cgroupParent());
+        return new GardenBackend(store, rootfs, throttling.runtime(runtime),
+                throttling.signals(new CgroupSignals(CGROUP_ROOT, containerParent)),
                 processes, host,
                 new CellSettings(s.maxContainers(), s.defaultGraceTime(), s.stopTimeout(),
                         s.destroyContainersOnStart(), CgroupUsageMeter.isUnified(CGROUP_ROOT)),
                 clock, metricsCollector, events, networker, faultInjection(config, syscalls),
-                new CgroupOomCounter(CGROUP_ROOT, s.cgroupParent(), CgroupUsageMeter.isUnified(CGROUP_ROOT)),
+                new CgroupOomCounter(CGROUP_ROOT, containerParent, CgroupUsageMeter.isUnified(CGROUP_ROOT)),
                 diskQuota, checkpointer, logContext);
     }
 

@@ -32,4 +32,16 @@ class CpuSharesTest {
         assertEquals(101, CpuShares.reported(cpu(0, 1028), true));
         assertEquals(0, CpuShares.reported(ResourceLimits.NONE, true));
     }
+
+    @Test
+    void weightsReadBackAsTheSharesTheyStandForAtTheEndsAndTheDefault() {
+        assertEquals(0, CpuShares.fromWeight(0));
+        assertEquals(2, CpuShares.fromWeight(1));
+        assertEquals(262144, CpuShares.fromWeight(10000));
+        assertEquals(1024, CpuShares.fromWeight(100), 1024 * 0.01);
+        for (long shares : new long[] {16, 100, 512, 1024, 8192, 100000}) {
+            long back = CpuShares.fromWeight(CpuShares.toWeight(shares));
+            assertEquals(shares, back, shares * 0.1, "shares " + shares); // weights are coarser than shares
+        }
+    }
 }

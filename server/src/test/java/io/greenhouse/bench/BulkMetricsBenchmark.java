@@ -21,7 +21,9 @@ import java.util.concurrent.Future;
  *     -Dexec.mainClass=io.greenhouse.bench.BulkMetricsBenchmark \
  *     -Dexec.args="http://127.0.0.1:7777 250 20"
  * </pre>
- * Arguments: the cell, how many containers (default 250), how many timed rounds (default 20).
+ * Arguments: the cell, how many containers (default 250), how many timed rounds (default 20), and
+ * {@code keep} to leave the containers for the next run (which then reuses those that exist), e.g.
+ * to profile the cell while it answers.
  */
 public final class BulkMetricsBenchmark {
 
@@ -29,7 +31,9 @@ public final class BulkMetricsBenchmark {
         GardenClient client = new GardenClient(URI.create(args[0]));
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 250;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        boolean keep = args.length > 3 && args[3].equals("keep");
         client.ping();
+        java.util.Set<String> existing = new java.util.HashSet<>(client.list(java.util.Map.of()));
         List<String> handles = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             handles.add("mbench-" + i);
@@ -39,7 +43,9 @@ public final class BulkMetricsBenchmark {
             long t = System.nanoTime();
             List<Future<?>> made = new ArrayList<>();
             for (String h : handles) {
-                made.add(pool.submit(() -> client.create(spec(h))));
+                if (!existing.contains(h)) {
+                    made.add(pool.submit(() -> client.create(spec(h))));
+                }
             }
             for (Future<?> f : made) {
                 f.get();
@@ -59,7 +65,7 @@ public final class BulkMetricsBenchmark {
                     rounds, nanos.get(rounds / 2) / 1e6, nanos.get(rounds * 9 / 10) / 1e6, nanos.get(rounds - 1) / 1e6);
         } finally {
             List<Future<?>> gone = new ArrayList<>();
-            for (String h : handles) {
+            for (String h : keep ? List.<String>of() : handles) {
                 gone.add(pool.submit(() -> {
                     try {
                         client.destroy(h);

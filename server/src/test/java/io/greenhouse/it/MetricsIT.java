@@ -6,6 +6,8 @@ import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -126,5 +128,63 @@ class MetricsIT extends CellTestSupport {
         assertEquals(404, r.statusCode());
         assertTrue(r.body().contains("\"Type\":\"ContainerNotFoundError\""), r.body());
         assertThrows(GardenClientException.class, () -> cell.client.metrics("metrics-nobody"));
+    }
+
+    private static String kernel(String controller, String parent, String handle, String file) {
+        Path v1 = Path.of("/sys/fs/cgroup", controller, parent, handle, file);
+        return TestCell.run("cat", Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"))
+                ? Path.of("/sys/fs/cgroup", parent, handle, file).toString() : v1.toString());
+    }
+
+    private static java.util.Map<String, Long> flat(String text) {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        for (String line : text.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 2 && f[1].matches("[0-9]+")) {
+                long v = Long.parseUnsignedLong(f[1]);
+                out.put(f[0], v < 0 ? Long.MAX_VALUE : v);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void memoryCpuAndPidStatsAreWhatTheKernelSaysWithinAFewPercent() {
+        String h = cell.client.create(Json.createObjectBuilder().add("handle", "metrics-kernel")
+                .add("limits", Json.createObjectBuilder()
+                        .add("pid_limits", Json.createObjectBuilder().add("max", 64))
+                        .add("memory_limits", Json.createObjectBuilder().add("limit_in_bytes", 64L << 20)))
+                .build());
+        // 8 MiB in /dev/shm (shared memory: page cache charged to the container) and an idle process
+        TestCell.run(cell.runtimeBinary, "--root", cell.runtimeRoot.toString(), "exec", "-d", h, "sh", "-c",
+                "dd if=/dev/zero of=/dev/shm/held bs=1M count=8 2>/dev/null; exec sleep 60");
+        boolean v2 = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
+        String cpuFile = v2 ? "cpu.stat" : "cpuacct.usage";
+        assertTrue(TestCell.eventually(Duration.ofSeconds(60),
+                () -> number(cell.client.metrics(h), "PidStat", "Current") == 2
+                        && cell.client.metrics(h).getJsonObject("MemoryStat").getJsonNumber(
+                                Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")) ? "file" : "total_cache")
+                                .longValueExact() >= 8L << 20), "init and sleep, 8 MiB held");
+        TestCell.sleep(Duration.ofSeconds(1));
+
+        long cpuBefore = v2 ? flat(kernel("cpu", cell.cgroupParent, h, cpuFile)).get("usage_usec") * 1000
+                : Long.parseLong(kernel("cpuacct", cell.cgroupParent, h, cpuFile).strip());
+        JsonObject m = cell.client.metrics(h);
+        long cpuAfter = v2 ? flat(kernel("cpu", cell.cgroupParent, h, cpuFile)).get("usage_usec") * 1000
+                : Long.parseLong(kernel("cpuacct", cell.cgroupParent, h, cpuFile).strip());
+        java.util.Map<String, Long> memory = flat(kernel("memory", cell.cgroupParent, h, "memory.stat"));
+
+        long usage = number(m, "CPUStat", "Usage");
+        assertTrue(usage >= cpuBefore && usage <= cpuAfter, cpuBefore + " <= " + usage + " <= " + cpuAfter);
+        JsonObject reported = m.getJsonObject("MemoryStat");
+        for (String key : v2 ? List.of("anon", "file") : List.of("total_rss", "total_cache", "rss", "cache")) {
+            long kernelValue = memory.get(key);
+            long ours = reported.getJsonNumber(key).longValueExact();
+            assertEquals(kernelValue, ours, Math.max(64 * 1024, kernelValue * 0.03), key + ": " + reported);
+        }
+        assertTrue(memory.get(v2 ? "file" : "total_cache") >= 8L << 20, "the 8 MiB are charged: " + memory);
+        assertEquals(Long.parseLong(kernel("pids", cell.cgroupParent, h, "pids.current").strip()),
+                number(m, "PidStat", "Current"));
+        assertEquals(64, number(m, "PidStat", "Max"));
     }
 }

@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 public record HostTraces(Path depot, String runtimeBinary, Path runtimeRoot, String cgroupParent) {
     /** The process monitors' cgroup under the parent (Settings' default). */
     public static final String MONITORS_CGROUP = "@monitors";
+    /** CPU throttling's parents of the containers' cgroups (greenhouse.cpu.throttling.enabled). */
+    public static final java.util.Set<String> THROTTLING_CGROUPS = java.util.Set.of("good", "bad");
 
     public List<String> leftovers() {
         List<String> found = new ArrayList<>();
@@ -36,6 +38,13 @@ public record HostTraces(Path depot, String runtimeBinary, Path runtimeRoot, Str
                     String pids = read(child.resolve("cgroup.procs")).strip();
                     if (!pids.isEmpty()) {
                         found.add("pids in the monitors' cgroup " + child + ": " + pids.replace('\n', ' '));
+                    }
+                } else if (THROTTLING_CGROUPS.contains(child.getFileName().toString())) {
+                    // CPU throttling's good and bad cgroups are the cell's; what is in them is containers'
+                    for (Path container : children(child)) {
+                        if (Files.isDirectory(container)) {
+                            found.add("cgroup " + container);
+                        }
                     }
                 } else if (Files.isDirectory(child)) {
                     found.add("cgroup " + child);
