@@ -28,9 +28,9 @@ import java.util.concurrent.TimeUnit;
  * "Benchmark" section for the command.
  *
  * <p>Arguments: {@code URL [--quick] [--server WLP/bin/server] [--name SERVER] [--restart 0,50,250|none]
- *  [--rootfs DIR] [--out FILE] [--note TEXT]}.
+ *  [--runs N] [--rootfs DIR] [--out FILE] [--note TEXT]}.
  * With {@code --server}/{@code --name} it also measures the server's RSS and restart-to-ready
- * (SIGKILL, then {@code server start NAME} with this JVM's environment, which must be the cell's).
+ * (SIGKILL, then {@code server start NAME} with the killed server's GREENHOUSE_* settings).
  */
 public final class Bench {
     private static final Duration WAIT = Duration.ofMinutes(10);
@@ -75,6 +75,10 @@ public final class Bench {
             List<Integer> with = opts.get("restart").equals("none") ? List.of()
                     : java.util.Arrays.stream(opts.get("restart").split(",")).map(Integer::valueOf).toList();
             sizes = new Sizes(sizes.latencyRuns(), sizes.streamBytes(), sizes.containers(), sizes.manyRuns(), with);
+        }
+        if (opts.containsKey("runs")) {
+            sizes = new Sizes(sizes.latencyRuns(), sizes.streamBytes(), sizes.containers(),
+                    Integer.parseInt(opts.get("runs")), sizes.restartWith());
         }
         GardenClient client = new GardenClient(URI.create(args[0]));
         client.ping();
@@ -229,11 +233,20 @@ public final class Bench {
     }
 
     private void manyRuns(String h) throws Exception {
+        // four clients at once: the figure is the RSS afterwards, and one client at a time would
+        // take most of an hour for 10,000 runs on a loaded machine
         JsonObject spec = Json.createObjectBuilder().add("path", "/bin/true").build();
         long t = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> all = new ArrayList<>();
         for (int i = 0; i < sizes.manyRuns(); i++) {
-            client.run(h, spec, new ProcessStreams(new ByteCounter(), new ByteCounter())).await(WAIT);
+            all.add(pool.submit(() -> client.run(h, spec, new ProcessStreams(new ByteCounter(), new ByteCounter()))
+                    .await(WAIT)));
         }
+        for (Future<?> f : all) {
+            f.get();
+        }
+        pool.shutdown();
         System.out.printf("%d runs in %.1f s%n", sizes.manyRuns(), seconds(t));
         report.add("server RSS after " + sizes.manyRuns() + " runs", mib(server.rss()), "MiB", null, null);
     }
@@ -325,7 +338,11 @@ public final class Bench {
             Path wlp = script.toAbsolutePath().getParent().getParent();
             Path pidFile = wlp.resolve("usr/servers/.pid/" + name + ".pid");
             if (Files.exists(pidFile)) {
-                return Long.parseLong(Files.readString(pidFile).strip());
+                long pid = Long.parseLong(Files.readString(pidFile).strip());
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    return pid;
+                }
+                // a stale file left by a killed `server start`: look for the running launcher
             }
             // `server run` writes no pid file: the JVM running this installation's launcher for the server
             return ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
@@ -342,16 +359,31 @@ public final class Bench {
             throw new IllegalStateException("no VmRSS");
         }
 
+        private static Map<String, String> settings(long pid) throws Exception {
+            Map<String, String> env = new LinkedHashMap<>();
+            for (String kv : new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ"))).split("\0")) {
+                int eq = kv.indexOf('=');
+                if (eq > 0 && kv.startsWith("GREENHOUSE_")) {
+                    env.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
+            }
+            return env;
+        }
+
         /** SIGKILL, then {@code server start}: ms until /ping answers and all n containers are listed. */
         long killAndStart(int n) throws Exception {
             long pid = pid();
+            // the restarted server gets the killed one's settings (GREENHOUSE_*), whatever the bench's are
+            Map<String, String> env = settings(pid);
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                 Thread.sleep(20);
             }
             long t = System.nanoTime();
-            new ProcessBuilder(script.toString(), "start", name).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            ProcessBuilder start = new ProcessBuilder(script.toString(), "start", name).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            start.environment().putAll(env);
+            start.start();
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (System.nanoTime() < deadline) {
                 try {

@@ -11,11 +11,25 @@ import java.util.List;
 final class Report {
     private final List<String> rows = new ArrayList<>();
 
+    /** Each row ends with the 1-minute load average when it was taken: on a shared machine it says how noisy it is. */
+    private void row(String row) {
+        String withLoad = row + " " + load() + " |";
+        rows.add(withLoad);
+        System.out.println(withLoad);
+    }
+
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
+
     void add(String what, double value, String unit, String floor, String ratio) {
         String row = String.format("| %s | %.1f %s | %s | %s |", what, value, unit, floor == null ? "" : floor,
                 ratio == null ? "" : ratio);
-        rows.add(row);
-        System.out.println(row);
+        row(row);
     }
 
     void latencies(String what, Latencies l, Latencies floor, String floorName) {
@@ -25,16 +39,14 @@ final class Report {
                 l.p95() / floor.p95());
         String row = String.format("| %s (n=%d) | median %.1f ms, p95 %.1f ms | %s | %s |", what, l.count(),
                 l.median(), l.p95(), f == null ? "" : f, r == null ? "" : r);
-        rows.add(row);
-        System.out.println(row);
+        row(row);
     }
 
     void throughput(String what, double bytesPerSecond, double floor1, String name1, double floor2, String name2) {
         String row = String.format("| %s | %.0f MB/s | %s %.0f MB/s; %s %.0f MB/s | %.2f× pipe, %.2f× socket |", what,
                 bytesPerSecond / 1e6, name1, floor1 / 1e6, name2, floor2 / 1e6, bytesPerSecond / floor1,
                 bytesPerSecond / floor2);
-        rows.add(row);
-        System.out.println(row);
+        row(row);
     }
 
     String markdown(String command, boolean quick, String note, ZonedDateTime when) throws Exception {
@@ -48,7 +60,7 @@ final class Report {
         if (!note.isBlank()) {
             b.append("- note: ").append(note).append('\n');
         }
-        b.append("\n| Figure | Greenhouse | Floor (same run) | Ratio |\n|---|---|---|---|\n");
+        b.append("\n| Figure | Greenhouse | Floor (same run) | Ratio | Load |\n|---|---|---|---|---|\n");
         rows.forEach(r -> b.append(r).append('\n'));
         return b.toString();
     }
