@@ -105,7 +105,9 @@ public final class SoakDriver {
                     try {
                         cycle.run(handle);
                         cyclesDone.incrementAndGet();
-                    } catch (Exception e) {
+                    } catch (Exception | Error e) {
+                        // An Error too (a driver on the wrong classpath once lost its clients
+                        // silently to NoSuchMethodError, leaving their containers): counted, not fatal.
                         error(handle, e);
                         if (undo) {
                             destroyQuietly(handle);
@@ -192,7 +194,7 @@ public final class SoakDriver {
         latencies.computeIfAbsent(op, k -> new ConcurrentLinkedQueue<>()).add(System.nanoTime() - t);
     }
 
-    private void error(String handle, Exception e) {
+    private void error(String handle, Throwable e) {
         if (errorCount.incrementAndGet() <= 20) {
             errors.add(handle + ": " + e);
         }
