@@ -51,7 +51,7 @@ public final class SoakDriver {
     private final String prefix;
 
     /** One reading of the server process. */
-    public record Sample(long atMillis, long rssKiB, int fds, int threads) {
+    public record Sample(long atMillis, long rssKiB, int fds, int threads, double load1) {
     }
 
     /** What a soak did. */
@@ -71,37 +71,47 @@ public final class SoakDriver {
     /** {@code clients} loops of the full mix for {@code duration}. */
     public Result mix(int clients, Duration duration, Duration sampleEvery) throws InterruptedException {
         long deadline = System.nanoTime() + duration.toNanos();
-        return drive(clients, sampleEvery, (c, k) -> System.nanoTime() < deadline, this::mixCycle);
+        return drive(clients, sampleEvery, (c, k) -> System.nanoTime() < deadline ? prefix + "-" + c + "-" + k : null, this::mixCycle);
     }
 
     /** {@code total} create/run/destroy cycles spread over {@code clients}. */
     public Result cycles(int clients, int total, Duration sampleEvery) throws InterruptedException {
         AtomicLong left = new AtomicLong(total);
-        return drive(clients, sampleEvery, (c, k) -> left.getAndDecrement() > 0, this::plainCycle);
+        return drive(clients, sampleEvery, (c, k) -> left.getAndDecrement() > 0 ? prefix + "-" + c + "-" + k : null, this::plainCycle);
     }
 
-    private interface Condition {
-        boolean more(int client, long cycle);
+    /** The handle of a client's next cycle, null when it is done. */
+    private interface Handles {
+        String next(int client, long cycle);
     }
 
     private interface Cycle {
         void run(String handle) throws IOException;
     }
 
-    private Result drive(int clients, Duration sampleEvery, Condition more, Cycle cycle) throws InterruptedException {
+    private Result drive(int clients, Duration sampleEvery, Handles handles, Cycle cycle) throws InterruptedException {
+        return drive(clients, sampleEvery, handles, cycle, true);
+    }
+
+    /** With {@code undo}, a failed cycle's container is destroyed (a later one may use its handle). */
+    private Result drive(int clients, Duration sampleEvery, Handles handles, Cycle cycle, boolean undo) throws InterruptedException {
         long started = System.nanoTime();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             int client = c;
             Thread t = new Thread(() -> {
-                for (long k = 0; more.more(client, k); k++) {
-                    String handle = prefix + "-" + client + "-" + k;
+                String handle;
+                for (long k = 0; (handle = handles.next(client, k)) != null; k++) {
                     try {
                         cycle.run(handle);
                         cyclesDone.incrementAndGet();
-                    } catch (Exception e) {
+                    } catch (Exception | Error e) {
+                        // An Error too (a driver on the wrong classpath once lost its clients
+                        // silently to NoSuchMethodError, leaving their containers): counted, not fatal.
                         error(handle, e);
-                        destroyQuietly(handle);
+                        if (undo) {
+                            destroyQuietly(handle);
+                        }
                     }
                 }
             }, "soak-client-" + c);
@@ -184,7 +194,7 @@ public final class SoakDriver {
         latencies.computeIfAbsent(op, k -> new ConcurrentLinkedQueue<>()).add(System.nanoTime() - t);
     }
 
-    private void error(String handle, Exception e) {
+    private void error(String handle, Throwable e) {
         if (errorCount.incrementAndGet() <= 20) {
             errors.add(handle + ": " + e);
         }
@@ -207,9 +217,29 @@ public final class SoakDriver {
                     .filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("\\D", "")))
                     .findFirst().orElse(0L);
             samples.add(new Sample((System.nanoTime() - startedNanos) / 1_000_000, rss,
-                    entries(serverPid, "fd"), entries(serverPid, "task")));
+                    entries(serverPid, "fd"), entries(serverPid, "task"), load1()));
         } catch (IOException | UncheckedIOException e) {
             // the server is gone: the errors will say so
+        }
+    }
+
+    /** The host's one-minute load average (the cores are shared with other work). */
+    static double load1() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** The VmRSS of a process in KiB, 0 when it is gone. */
+    static long rssKiB(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                    .findFirst().orElse(0L);
+        } catch (IOException e) {
+            return 0;
         }
     }
 
@@ -243,50 +273,190 @@ public final class SoakDriver {
         r.firstErrors().forEach(e -> b.append("  error: ").append(e).append('\n'));
         b.append(String.format("  %-11s %7s %7s %7s %7s %8s%n", "op", "p50 ms", "p90 ms", "p99 ms", "max ms", "count"));
         r.percentilesMillis().forEach((op, p) -> b.append(String.format("  %-11s %7d %7d %7d %7d %8d%n", op, p[0], p[1], p[2], p[3], p[4])));
-        b.append("  server over time (s: RSS MiB, fds, threads):");
+        long ops = r.percentilesMillis().values().stream().mapToLong(p -> p[4]).sum();
+        b.append(String.format("  %d operations, %.1f ops/s%n", ops, ops / Math.max(0.001, r.took().toMillis() / 1000.0)));
+        b.append("  server over time (s: RSS MiB/fds/threads/load1):");
         for (Sample s : r.samples()) {
-            b.append(String.format(" %d:%d/%d/%d", s.atMillis() / 1000, s.rssKiB() / 1024, s.fds(), s.threads()));
+            b.append(String.format(" %d:%d/%d/%d/%.1f", s.atMillis() / 1000, s.rssKiB() / 1024, s.fds(), s.threads(), s.load1()));
         }
-        return b.append('\n').toString();
+        b.append('\n');
+        // Warm-up: the first fifth of the run (JIT, pools, caches growing to their working size).
+        List<Sample> warm = r.samples().subList(Math.min(r.samples().size(), Math.max(1, r.samples().size() / 5)), r.samples().size());
+        if (!warm.isEmpty()) {
+            var rss = warm.stream().mapToLong(Sample::rssKiB).summaryStatistics();
+            var fds = warm.stream().mapToInt(Sample::fds).summaryStatistics();
+            var load = r.samples().stream().mapToDouble(Sample::load1).summaryStatistics();
+            b.append(String.format("  after warm-up (%d samples): RSS %d..%d MiB (first %d, last %d), fds %d..%d (last %d); load1 %.1f..%.1f, mean %.1f%n",
+                    warm.size(), rss.getMin() / 1024, rss.getMax() / 1024, warm.get(0).rssKiB() / 1024,
+                    warm.get(warm.size() - 1).rssKiB() / 1024, fds.getMin(), fds.getMax(), warm.get(warm.size() - 1).fds(),
+                    load.getMin(), load.getMax(), load.getAverage()));
+        }
+        return b.toString();
     }
 
     /**
      * {@code hold N}: N containers, each with a running process ({@code cat}, id p), left for a
-     * restart of the server; {@code release N}: attaches to each again, ends it and destroys its container.
+     * restart of the server; {@code release N}: attaches to each again, ends it and destroys its
+     * container. Both on {@code clients} threads, timed per operation.
      */
-    private static void holdOrRelease(GardenClient client, String mode, int n) {
-        long t = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            String handle = "hold-" + i;
+    private Result holdOrRelease(String mode, int clients, int n) throws InterruptedException {
+        AtomicLong next = new AtomicLong();
+        return drive(clients, Duration.ofSeconds(10), (c, k) -> {
+            long i = next.getAndIncrement();
+            return i < n ? "hold-" + i : null;
+        }, handle -> {
             if (mode.equals("hold")) {
-                client.create(handle);
-                client.run(handle, Json.createObjectBuilder().add("id", "p").add("path", "cat").build(), ProcessStreams.none()).close();
+                timed("create", () -> client.create(handle));
+                timed("run", () -> client.run(handle, Json.createObjectBuilder().add("id", "p").add("path", "cat").build(),
+                        ProcessStreams.none()).close());
             } else {
-                GardenProcess p = client.attach(handle, "p", ProcessStreams.collecting());
-                p.closeStdin();
-                p.await(Duration.ofMinutes(2));
-                client.destroy(handle);
+                timed("attach", () -> {
+                    GardenProcess p = client.attach(handle, "p", ProcessStreams.collecting());
+                    p.closeStdin();
+                    if (p.await(Duration.ofMinutes(2)) != 0) {
+                        throw new IllegalStateException("cat of " + handle + " did not exit 0");
+                    }
+                });
+                timed("destroy", () -> client.destroy(handle));
             }
-        }
-        System.out.printf("%s %d containers: %d ms%n", mode, n, (System.nanoTime() - t) / 1_000_000);
+        });
     }
 
+    /**
+     * Proves each of the held containers' processes alive after a restart: attaches to p, sends a
+     * line and waits for cat to echo it, then lets go (p runs on).
+     */
+    private Result attachEach(int clients, int n) throws InterruptedException {
+        AtomicLong next = new AtomicLong();
+        return drive(clients, Duration.ofSeconds(10), (c, k) -> {
+            long i = next.getAndIncrement();
+            return i < n ? "hold-" + i : null;
+        }, handle -> timed("attach", () -> {
+            ProcessStreams io = ProcessStreams.collecting();
+            GardenProcess p = client.attach(handle, "p", io);
+            String line = "alive " + handle + "\n";
+            p.stdin(line);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!io.stdoutText().contains(line) && System.nanoTime() < deadline) {
+                sleep(Duration.ofMillis(5));
+            }
+            p.close();
+            if (!io.stdoutText().contains(line)) {
+                throw new IllegalStateException("cat of " + handle + " did not echo after the restart: " + io.stdoutText());
+            }
+        }), false);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * SIGKILLs the server, runs {@code restart} (a shell command that starts it again), and times
+     * until /ping answers, until {@code n} containers are listed, and until every held process
+     * echoes through a new Attach. RSS of the old and the new JVM.
+     */
+    private static void reload(GardenClient client, long pid, int port, int clients, int n, String restart) throws Exception {
+        long rssBefore = rssKiB(pid);
+        int fdsBefore = entries(pid, "fd");
+        System.out.printf("before: pid %d, RSS %d MiB, fds %d, load1 %.2f, listed %d%n", pid, rssBefore / 1024, fdsBefore,
+                load1(), client.list(Map.of()).size());
+        long t0 = System.nanoTime();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            sleep(Duration.ofMillis(10));
+        }
+        long dead = System.nanoTime();
+        Process starter = new ProcessBuilder("bash", "-c", restart).inheritIO().start();
+        long pinged = 0;
+        while (pinged == 0) {
+            try {
+                client.ping();
+                pinged = System.nanoTime();
+            } catch (RuntimeException e) {
+                sleep(Duration.ofMillis(50));
+            }
+            if (System.nanoTime() - t0 > Duration.ofMinutes(15).toNanos()) {
+                throw new IllegalStateException("no /ping within 15 minutes");
+            }
+        }
+        int listed;
+        while ((listed = client.list(Map.of()).size()) < n) {
+            sleep(Duration.ofMillis(50));
+        }
+        long allListed = System.nanoTime();
+        long newPid = CellLeaks.listenerPid(port);
+        long rssAtPing = rssKiB(newPid);
+        SoakDriver driver = new SoakDriver(client, newPid, "reload");
+        Result attached = driver.attachEach(clients, n);
+        long allAttached = System.nanoTime();
+        starter.waitFor();
+        System.out.print(report("attach each of " + n + " after the restart", attached));
+        System.out.printf("reload of %d containers: dead after %d ms; /ping after %d ms; all %d listed after %d ms; all attached and echoing after %d ms%n",
+                n, ms(dead - t0), ms(pinged - t0), listed, ms(allListed - t0), ms(allAttached - t0));
+        System.out.printf("RSS: old JVM %d MiB (fds %d); new JVM %d MiB at /ping+list, %d MiB after the attaches (fds %d)%n",
+                rssBefore / 1024, fdsBefore, rssAtPing / 1024, rssKiB(newPid) / 1024, entries(newPid, "fd"));
+        sleep(Duration.ofSeconds(30));
+        System.out.printf("30 s later: RSS %d MiB, fds %d, threads %d, load1 %.2f%n", rssKiB(newPid) / 1024,
+                entries(newPid, "fd"), entries(newPid, "task"), load1());
+        if (attached.errors() > 0) {
+            throw new IllegalStateException(attached.errors() + " containers not attachable");
+        }
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
+    }
+
+    /**
+     * {@code SoakDriver URL PID MODE CLIENTS AMOUNT}; PID 0: the process listening on URL's port.
+     * Modes: {@code mix} (AMOUNT seconds), {@code cycles} (AMOUNT create/run/destroy), {@code hold},
+     * {@code release}, {@code reload} (AMOUNT held containers; {@code -Dsoak.restart=COMMAND}).
+     * With {@code -Dsoak.cell=NAME -Dsoak.networkPrefix=PREFIX} (a gats-cell.sh cell), after mix,
+     * cycles and release: waits {@code -Dsoak.settle=30} seconds and prints the leak check.
+     */
     public static void main(String[] args) throws Exception {
-        GardenClient client = new GardenClient(URI.create(args[0]));
+        URI url = URI.create(args[0]);
+        GardenClient client = new GardenClient(url);
         long pid = Long.parseLong(args[1]);
+        if (pid == 0) {
+            pid = CellLeaks.listenerPid(url.getPort());
+        }
         String mode = args[2];
         int clients = Integer.parseInt(args[3]);
         int amount = Integer.parseInt(args[4]);
         client.ping();
-        if (mode.equals("hold") || mode.equals("release")) {
-            holdOrRelease(client, mode, amount);
+        System.out.printf("%s: server pid %d, RSS %d MiB, fds %d, threads %d, load average %s", mode, pid, rssKiB(pid) / 1024,
+                entries(pid, "fd"), entries(pid, "task"), Files.readString(Path.of("/proc/loadavg")));
+        if (mode.equals("reload")) {
+            reload(client, pid, url.getPort(), clients, amount, System.getProperty("soak.restart"));
             return;
         }
         SoakDriver driver = new SoakDriver(client, pid, "soak");
-        Result r = mode.equals("cycles")
-                ? driver.cycles(clients, amount, Duration.ofSeconds(10))
-                : driver.mix(clients, Duration.ofSeconds(amount), Duration.ofSeconds(30));
+        Result r = switch (mode) {
+            case "cycles" -> driver.cycles(clients, amount, Duration.ofSeconds(10));
+            case "mix" -> driver.mix(clients, Duration.ofSeconds(amount), Duration.ofSeconds(30));
+            case "hold", "release" -> driver.holdOrRelease(mode, clients, amount);
+            default -> throw new IllegalArgumentException("mode " + mode);
+        };
         System.out.print(report(mode + " x" + clients, r));
-        System.out.println("containers left: " + client.list(Map.of()));
+        List<String> left = client.list(Map.of());
+        System.out.println("containers left: " + left.size() + (left.size() <= 20 ? " " + left : ""));
+        String cell = System.getProperty("soak.cell");
+        if (cell != null && !mode.equals("hold")) {
+            sleep(Duration.ofSeconds(Long.getLong("soak.settle", 30)));
+            List<String> leaks = CellLeaks.ofGatsCell(cell, System.getProperty("soak.networkPrefix")).leftovers();
+            System.out.printf("after %d s: server RSS %d MiB, fds %d, threads %d; leak check of cell %s: %s%n",
+                    Long.getLong("soak.settle", 30), rssKiB(pid) / 1024, entries(pid, "fd"), entries(pid, "task"), cell,
+                    leaks.isEmpty() ? "nothing left" : leaks.size() + " leftovers");
+            leaks.forEach(l -> System.out.println("  leak: " + l));
+        }
+        if (r.errors() > 0) {
+            System.exit(1);
+        }
     }
 }
