@@ -1,6 +1,6 @@
 package io.greenhouse.wiring;
 
-import io.greenhouse.throttle.CpuThrottling;
+import io.greenhouse.cgroups.CpuThrottling;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;

@@ -97,8 +97,8 @@ class CpuThrottlingIT extends CellTestSupport {
         String idle = create("throttle-idle", 8192);
         assertTrue(Files.isDirectory(CPU.resolve(cell.cgroupParent).resolve("good").resolve(spinner)),
                 "containers' cgroups are under PARENT/good");
-        detached(spinner, "exec busybox timeout 30 sh -c 'while :; do :; done' spin-loop");
-        detached(idle, "exec sleep 30");
+        detached(spinner, "exec busybox timeout 300 sh -c 'while :; do :; done' spin-loop");
+        detached(idle, "exec sleep 300");
 
         // a loaded host may take a while to start the loop; the check runs every second
         Path badCgroup = CPU.resolve(cell.cgroupParent).resolve("bad").resolve(spinner);

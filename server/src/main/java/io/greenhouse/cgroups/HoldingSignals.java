@@ -1,4 +1,4 @@
-package io.greenhouse.throttle;
+package io.greenhouse.cgroups;
 
 import io.greenhouse.backend.ContainerSignals;
 import io.greenhouse.backend.ProcessSignal;

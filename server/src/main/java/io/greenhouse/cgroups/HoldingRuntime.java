@@ -1,4 +1,4 @@
-package io.greenhouse.throttle;
+package io.greenhouse.cgroups;
 
 import io.greenhouse.backend.ContainerPlan;
 import io.greenhouse.backend.ContainerRuntime;

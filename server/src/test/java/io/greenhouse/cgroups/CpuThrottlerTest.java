@@ -1,10 +1,7 @@
-package io.greenhouse.throttle;
+package io.greenhouse.cgroups;
 
 import io.greenhouse.backend.MetricsCollector.CpuStanding;
 import io.greenhouse.backend.MutableClock;
-import io.greenhouse.cgroups.CpuCgroups;
-import io.greenhouse.cgroups.CpuEnforcer;
-import io.greenhouse.cgroups.SharesBalancer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,9 +1,7 @@
-package io.greenhouse.throttle;
+package io.greenhouse.cgroups;
 
 import io.greenhouse.backend.GardenException;
 import io.greenhouse.backend.MetricsCollector;
-import io.greenhouse.cgroups.CpuEnforcer;
-import io.greenhouse.cgroups.SharesBalancer;
 
 import java.io.IOException;
 import java.time.Clock;
