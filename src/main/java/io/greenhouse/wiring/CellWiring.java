@@ -30,6 +30,7 @@ import io.greenhouse.linux.Syscalls;
 import io.greenhouse.metrics.LifecycleMetrics;
 import io.greenhouse.oci.BundleSettings;
 import io.greenhouse.oci.CellBundles;
+import io.greenhouse.oci.SeccompProfiles;
 import io.greenhouse.linux.InRootFiles;
 import io.greenhouse.process.MonitorCgroups;
 import io.greenhouse.process.MonitorLauncher;
@@ -117,9 +118,16 @@ public class CellWiring {
     /** The rules containers' and peas' bundles are made by. */
     @Produces
     @Singleton
-    CellBundles bundles(Settings s) {
+    CellBundles bundles(Settings s, SecuritySettings security) {
         return new CellBundles(new BundleSettings(s.helpers().resolve("greenhouse-init"), s.cgroupParent(),
-                CgroupUsageMeter.isUnified(CGROUP_ROOT), Capabilities.boundingOfThisProcess()));
+                CgroupUsageMeter.isUnified(CGROUP_ROOT), Capabilities.boundingOfThisProcess(),
+                SeccompProfiles.forHost(), security.users(), security.noNewPrivileges()));
+    }
+
+    @Produces
+    @Singleton
+    SecuritySettings securitySettings(Config config) {
+        return SecuritySettings.from(config);
     }
 
     @Produces
@@ -142,7 +150,7 @@ public class CellWiring {
         return new ProcessManager(
                 new MonitorLauncher(s.helpers().resolve("greenhouse-monitor"), s.runtimeBinary(), s.runtimeRoot(),
                         s.processBufferBytes(), new MonitorCgroups(CGROUP_ROOT, s.monitorCgroup())),
-                s.monitorSockets(), s.processBufferBytes(), new OciProcess(bundles.capabilities()),
+                s.monitorSockets(), s.processBufferBytes(), new OciProcess(bundles.capabilities(), bundles.noNewPrivileges()),
                 new Peas(rootfs, runtime, bundles.pea(), s.runtimeBinary(), peasRoot),
                 clock, s.processExitedRetention(), threads.tasks(), new InRootFiles(syscalls));
     }
