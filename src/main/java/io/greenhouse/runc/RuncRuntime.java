@@ -54,11 +54,19 @@ public final class RuncRuntime implements ContainerRuntime {
     @Override
     public void start(ContainerPlan plan) {
         Path bundle = plan.bundleDirectory();
-        json.writeConfig(bundle, this.bundle.build(BundleInput.container(plan)));
+        io.greenhouse.oci.Spec spec = this.bundle.build(BundleInput.container(plan));
+        json.writeConfig(bundle, spec);
+        if (spec.linux().uidMappings() != null) {
+            CgroupSearch.openParents(CGROUP_ROOT, spec.linux().cgroupsPath());
+            ContainerRootFiles.own(spec, bundle);
+        }
         // Detached: runc exits once init runs. Init inherits runc's stdio, so that is /dev/null and
         // a log file, never a pipe of the JVM's: init must not depend on this server staying up.
         Path log = bundle.resolve("runc-run.log");
-        ProcessBuilder pb = new ProcessBuilder(binary, "--root", root.toString(), "run", "--detach",
+        // umask 022, not the server's 027: runC makes the container's cgroups, which a container in a
+        // user namespace (an unmapped "other" to them) must be able to reach for its cgroup mount.
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "umask 022 && exec \"$0\" \"$@\"", binary,
+                "--root", root.toString(), "run", "--detach",
                 "--bundle", bundle.toString(), "--pid-file", bundle.resolve("init.pid").toString(), plan.handle())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(log.toFile())
@@ -84,6 +92,8 @@ public final class RuncRuntime implements ContainerRuntime {
             throw new GardenException(binary + " run " + plan.handle() + " failed: " + message);
         }
     }
+
+    private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
 
     private static String readQuietly(Path file) {
         try {

@@ -30,6 +30,7 @@ import io.greenhouse.linux.Syscalls;
 import io.greenhouse.metrics.LifecycleMetrics;
 import io.greenhouse.oci.BundleSettings;
 import io.greenhouse.oci.CellBundles;
+import io.greenhouse.linux.IdmappedMounts;
 import io.greenhouse.oci.SeccompProfiles;
 import io.greenhouse.linux.InRootFiles;
 import io.greenhouse.process.MonitorCgroups;
@@ -105,14 +106,15 @@ public class CellWiring {
 
     @Produces
     @Singleton
-    RootfsProvider rootfs(Settings s, Syscalls syscalls, MetricRegistry registry) {
+    RootfsProvider rootfs(Settings s, Syscalls syscalls, MetricRegistry registry, SecuritySettings security) {
         ImageMetrics metrics = new ImageMetrics(registry);
         LayerStore store = new LayerStore(s.imageStore(), syscalls, metrics, Clock.systemUTC(),
                 s.imagePullAttempts(), Duration.ofMillis(500));
         metrics.storeSize(registry, store::size);
         RegistryClient client = new RegistryClient(new RegistrySettings(s.insecureRegistries(), s.dockerHubMirror(),
                 Duration.ofSeconds(10), s.imagePullTimeout(), s.imagePullAttempts(), Duration.ofMillis(500)));
-        return new ImageRootfsProvider(s.defaultRootfs(), syscalls, store, client, metrics, s.imageGcThreshold());
+        return new ImageRootfsProvider(s.defaultRootfs(), syscalls, store, client, metrics, s.imageGcThreshold(),
+                security.users() == null ? null : new IdmappedMounts(security.users()));
     }
 
     /** The rules containers' and peas' bundles are made by. */

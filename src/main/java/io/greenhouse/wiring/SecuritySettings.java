@@ -13,7 +13,7 @@ public record SecuritySettings(UserNamespace users, boolean noNewPrivileges) {
     static final String GUARDIAN_MAP = "0:4294967294:1,1:1:4294967293";
 
     public static SecuritySettings from(Config config) {
-        boolean on = Boolean.parseBoolean(string(config, "greenhouse.security.user-namespaces", "false"));
+        boolean on = Boolean.parseBoolean(string(config, "greenhouse.security.user-namespaces", "true"));
         UserNamespace users = on ? new UserNamespace(
                 UserNamespace.parseRanges(string(config, "greenhouse.security.uid-map", GUARDIAN_MAP)),
                 UserNamespace.parseRanges(string(config, "greenhouse.security.gid-map", GUARDIAN_MAP))) : null;
