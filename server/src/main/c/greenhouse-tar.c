@@ -298,6 +298,12 @@ int main(int argc, char **argv) {
             fail("joining the container's user namespace: %s", strerror(errno));
         }
         close(userns);
+        /* Host root is unmapped in there (container root is another host id): become the
+         * namespace's root, or every file made would fail and every chown be refused. From an
+         * unmapped id to the namespace's root keeps the capabilities setns gave. */
+        if (setgroups(0, NULL) != 0 || setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0) {
+            fail("becoming root of the container's user namespace: %s", strerror(errno));
+        }
     }
     if (setns(mnt, CLONE_NEWNS) != 0) {
         fail("joining the container's mount namespace: %s", strerror(errno));

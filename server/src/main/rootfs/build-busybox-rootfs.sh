@@ -26,18 +26,50 @@ done
 install -m 0755 "$here/adduser" "$tmp/bin/adduser"
 install -m 0755 "$here/addgroup" "$tmp/bin/addgroup"
 
+# The users and groups of the busybox image (Docker Hub's busybox), so specs and apps that name
+# them (operator 37:37, www-data, nobody ...) find them.
 cat > "$tmp/etc/passwd" <<'EOF'
 root:x:0:0:root:/root:/bin/sh
+daemon:x:1:1:daemon:/usr/sbin:/bin/false
+bin:x:2:2:bin:/bin:/bin/false
+sys:x:3:3:sys:/dev:/bin/false
+sync:x:4:100:sync:/bin:/bin/sync
+mail:x:8:8:mail:/var/spool/mail:/bin/false
+www-data:x:33:33:www-data:/var/www:/bin/false
 operator:x:37:37:Operator:/var:/bin/false
-nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+nobody:x:65534:65534:nobody:/home:/bin/false
 EOF
 cat > "$tmp/etc/group" <<'EOF'
 root:x:0:
+daemon:x:1:
+bin:x:2:
+sys:x:3:
+adm:x:4:
 tty:x:5:
+disk:x:6:
+lp:x:7:
+mail:x:8:
+kmem:x:9:
+wheel:x:10:root
+cdrom:x:11:
+dialout:x:18:
+floppy:x:19:
+video:x:28:
+audio:x:29:
+tape:x:32:
+www-data:x:33:
 operator:x:37:
+utmp:x:43:
+plugdev:x:46:
+staff:x:50:
+lock:x:54:
+netdev:x:82:
+users:x:100:
 nogroup:x:65534:
 EOF
-printf 'root:*:19000:0:99999:7:::\noperator:*:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n' > "$tmp/etc/shadow"
+cut -d: -f1 "$tmp/etc/passwd" | while read -r user; do
+  printf '%s:*:19000:0:99999:7:::\n' "$user"
+done > "$tmp/etc/shadow"
 chmod 640 "$tmp/etc/shadow"
 printf 'hosts: files dns\n' > "$tmp/etc/nsswitch.conf"
 : > "$tmp/etc/hosts"

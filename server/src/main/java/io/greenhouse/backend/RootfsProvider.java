@@ -18,6 +18,14 @@ public interface RootfsProvider {
     /** Mounts the container's root filesystem under its directory; on failure nothing is left. */
     Rootfs create(String handle, ImageRef image, Path containerDirectory);
 
+    /**
+     * As {@link #create(String, ImageRef, Path)}; an unprivileged container's files must appear
+     * owned by its user namespace's ids. A provider that cannot shift ownership refuses.
+     */
+    default Rootfs create(String handle, ImageRef image, Path containerDirectory, boolean privileged) {
+        return create(handle, image, containerDirectory);
+    }
+
     /** Where {@link #create} mounts the root filesystem of the container with this directory. */
     Path mountPoint(Path containerDirectory);
 

@@ -17,7 +17,8 @@ final class RootfsStep implements CreateStep {
 
     @Override
     public void make(Assembly container) {
-        RootfsProvider.Rootfs made = rootfs.create(container.handle(), container.spec().image(), container.directory());
+        RootfsProvider.Rootfs made = rootfs.create(container.handle(), container.spec().image(), container.directory(),
+                container.spec().privileged());
         container.rootfs(made);
         // the image env is kept so that processes get it after a restart too
         ContainerRecord withEnv = container.record().orElseThrow().withRootfsEnv(made.env());

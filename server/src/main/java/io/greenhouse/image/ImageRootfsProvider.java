@@ -6,6 +6,7 @@ import io.greenhouse.backend.GardenException;
 import io.greenhouse.backend.ImageRef;
 import io.greenhouse.backend.RootfsProvider;
 import io.greenhouse.linux.MountTable;
+import io.greenhouse.linux.IdmappedMounts;
 import io.greenhouse.linux.Syscalls;
 
 import java.io.IOException;
@@ -54,11 +55,19 @@ public final class ImageRootfsProvider implements RootfsProvider {
     private final OverlayMount overlay;
     private final ImageEvents events;
     private final long gcThreshold;
+    private final IdmappedMounts idmapped;
     /** Sizes of immutable store layers (and local image directories), measured once each. */
     private final Map<Path, DiskUsage> imageSizes = new ConcurrentHashMap<>();
 
     public ImageRootfsProvider(Path defaultRootfs, Syscalls syscalls, LayerStore store, RegistryClient client,
                                ImageEvents events, long gcThreshold) {
+        this(defaultRootfs, syscalls, store, client, events, gcThreshold, null);
+    }
+
+    /** @param idmapped how unprivileged containers' layers are shifted to their user namespace; null: not */
+    public ImageRootfsProvider(Path defaultRootfs, Syscalls syscalls, LayerStore store, RegistryClient client,
+                               ImageEvents events, long gcThreshold, IdmappedMounts idmapped) {
+        this.idmapped = idmapped;
         this.defaultRootfs = defaultRootfs;
         this.syscalls = syscalls;
         this.store = store;
@@ -72,6 +81,12 @@ public final class ImageRootfsProvider implements RootfsProvider {
 
     @Override
     public Rootfs create(String handle, ImageRef image, Path containerDirectory) {
+        return create(handle, image, containerDirectory, true);
+    }
+
+    @Override
+    public Rootfs create(String handle, ImageRef image, Path containerDirectory, boolean privileged) {
+        IdmappedMounts shift = privileged ? null : idmapped;
         ImageUri uri = image.isDefault() ? new ImageUri.LocalDirectory(defaultRootfs) : ImageUri.parse(image.uri());
         Path upper = containerDirectory.resolve(UPPER);
         Path work = containerDirectory.resolve("overlay/work");
@@ -79,7 +94,8 @@ public final class ImageRootfsProvider implements RootfsProvider {
         if (uri instanceof ImageUri.LocalDirectory local) {
             Path lower = directory(local.path());
             prepare(handle, List.of(lower), upper, work, merged);
-            overlay.mount(List.of(lower), upper, work, merged);
+            Ownership.shiftRoot(upper, lower, shift, syscalls);
+            overlay.mount(List.of(lower), upper, work, merged, shift);
             return new Rootfs(merged, List.of());
         }
         // Guardian collects at create time, before the new image adds to the store
@@ -115,7 +131,8 @@ public final class ImageRootfsProvider implements RootfsProvider {
                     throw new GardenException("image " + resolved.name() + ": has no layers");
                 }
                 prepare(handle, lowers, upper, work, merged);
-                overlay.mount(lowers, upper, work, merged);
+                Ownership.shiftRoot(upper, lowers.get(0), shift, syscalls);
+                overlay.mount(lowers, upper, work, merged, shift);
                 int d = downloaded;
                 long b = bytes;
                 LOG.info(() -> "image " + resolved.name() + " for " + handle + ": " + ids.size() + " layers, " + d

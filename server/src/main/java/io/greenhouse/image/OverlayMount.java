@@ -1,6 +1,7 @@
 package io.greenhouse.image;
 
 import io.greenhouse.backend.GardenException;
+import io.greenhouse.linux.IdmappedMounts;
 import io.greenhouse.linux.Syscalls;
 
 import java.nio.file.Path;
@@ -31,19 +32,29 @@ final class OverlayMount {
 
     /** {@code lowers} topmost first, as overlayfs reads them. */
     void mount(List<Path> lowers, Path upper, Path work, Path merged) {
+        mount(lowers, upper, work, merged, null);
+    }
+
+    /**
+     * With {@code shifted}, every lower layer is an idmapped clone of its mount, named by its
+     * descriptor like long option lists are: the container's user namespace sees the layers'
+     * files with its own ids. The clones are detached: overlayfs keeps its own private copies,
+     * so nothing is left in the mount table once the descriptors are closed.
+     */
+    void mount(List<Path> lowers, Path upper, Path work, Path merged, IdmappedMounts shifted) {
         if (lowers.size() > MAX_LAYERS) {
             throw new GardenException("image has " + lowers.size() + " layers; overlayfs mounts at most " + MAX_LAYERS);
         }
         List<String> names = lowers.stream().map(OverlayMount::checked).toList();
         String plain = options(names, checked(upper), checked(work));
-        if (plain.length() <= MAX_OPTIONS) {
+        if (shifted == null && plain.length() <= MAX_OPTIONS) {
             syscalls.mount("overlay", merged.toString(), "overlay", 0, plain);
             return;
         }
         List<Integer> fds = new ArrayList<>();
         try {
             for (Path lower : lowers) {
-                fds.add(syscalls.openPath(lower.toString()));
+                fds.add(shifted == null ? syscalls.openPath(lower.toString()) : shifted.idmappedClone(lower));
             }
             String short_ = options(fds.stream().map(fd -> "/proc/self/fd/" + fd).toList(), checked(upper), checked(work));
             if (short_.length() > MAX_OPTIONS) {

@@ -12,6 +12,12 @@ public interface LibC {
     /** syscall(2) with the arguments of openat2(2): dirfd, path, struct open_how (three u64), its size. */
     long syscall(long number, int dirfd, String path, @In long[] how, long size);
 
+    /** syscall(2) with open_tree(2)'s arguments: dirfd, path, flags (as longs: the call reads registers). */
+    long syscall(long number, long dirfd, String path, long flags);
+
+    /** syscall(2) with mount_setattr(2)'s arguments: dirfd, path, flags, struct mount_attr (four u64), its size. */
+    long syscall(long number, long dirfd, String path, long flags, @In long[] attr, long size);
+
     int mount(String source, String target, String fstype, long flags, String data);
 
     int umount2(String target, int flags);

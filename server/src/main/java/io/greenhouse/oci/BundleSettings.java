@@ -1,5 +1,7 @@
 package io.greenhouse.oci;
 
+import io.greenhouse.backend.UserNamespace;
+
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -10,9 +12,13 @@ import java.util.Set;
  * @param cgroupParent           the cgroup every container's cgroup is made under
  * @param unifiedCgroups         cgroup v2 (CPU limits as cpu.weight)
  * @param availableCapabilities  the server's own bounding set: no container gets more
+ * @param seccomp                the profiles of unprivileged and privileged containers
+ * @param users                  the user namespace of unprivileged containers; null for none
+ * @param noNewPrivileges        Guardian's --no-new-privileges for unprivileged containers
  */
 public record BundleSettings(Path initBinary, String cgroupParent, boolean unifiedCgroups,
-                             Set<String> availableCapabilities) {
+                             Set<String> availableCapabilities, SeccompProfiles seccomp, UserNamespace users,
+                             boolean noNewPrivileges) {
     public BundleSettings {
         availableCapabilities = Set.copyOf(availableCapabilities);
     }

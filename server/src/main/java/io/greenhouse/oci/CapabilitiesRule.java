@@ -7,7 +7,8 @@ import java.util.Set;
 /**
  * Guardian's capability lists, less any capability this server lacks itself: runC cannot grant
  * those and would refuse to start the container. As a rule it gives a container's init the list
- * in all five sets; {@link #forUser} is the list an exec'd process gets.
+ * in four sets (no ambient ones, as in Guardian: the init's children get capabilities only as
+ * root or from file capabilities); {@link #forUser} is the list an exec'd process gets.
  */
 public final class CapabilitiesRule implements BundleRule {
     /** Guardian's capability set for unprivileged containers. */
@@ -41,7 +42,8 @@ public final class CapabilitiesRule implements BundleRule {
 
     @Override
     public Spec apply(Spec spec, BundleInput input) {
-        return spec.withProcess(p -> p.withCapabilities(Process.CapabilitySets.all(granted(input.plan().privileged()))));
+        List<String> caps = granted(input.plan().privileged());
+        return spec.withProcess(p -> p.withCapabilities(new Process.CapabilitySets(caps, caps, caps, caps, null)));
     }
 
     /** The container's list, in Guardian's order. */

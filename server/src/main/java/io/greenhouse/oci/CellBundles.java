@@ -10,12 +10,16 @@ import java.util.List;
  */
 public final class CellBundles {
     private final CapabilitiesRule capabilities;
+    private final NoNewPrivilegesRule noNewPrivileges;
+    private final UserNamespaceRule users;
     private final BundleRules container;
     private final BundleRules pea;
 
     public CellBundles(BundleSettings settings) {
         capabilities = new CapabilitiesRule(settings.availableCapabilities());
-        List<BundleRule> shared = shared(settings);
+        noNewPrivileges = new NoNewPrivilegesRule(settings.noNewPrivileges());
+        users = new UserNamespaceRule(settings.users());
+        List<BundleRule> shared = shared(settings, users, noNewPrivileges);
         container = rules(List.of(
                 new HostnameRule(),
                 new InitProcessRule(),
@@ -28,15 +32,20 @@ public final class CellBundles {
     }
 
     /** What containers and peas have in common. */
-    private static List<BundleRule> shared(BundleSettings settings) {
+    private static List<BundleRule> shared(BundleSettings settings, UserNamespaceRule users,
+                                           NoNewPrivilegesRule noNewPrivileges) {
         return List.of(
+                users,
                 new RootfsRule(),
                 new StandardMountsRule(settings.initBinary()),
+                new CgroupMountRule(settings.unifiedCgroups()),
                 new BindMountsRule(),
                 new CgroupsPathRule(settings.cgroupParent()),
                 new DevicesRule(),
                 new ResourcesRule(settings.unifiedCgroups()),
-                new MaskedPathsRule());
+                new MaskedPathsRule(),
+                new SeccompRule(settings.seccomp()),
+                noNewPrivileges);
     }
 
     private static BundleRules rules(List<BundleRule> own, List<BundleRule> shared) {
@@ -58,5 +67,15 @@ public final class CellBundles {
     /** The capability rule containers get, which also decides what an exec'd process gets. */
     public CapabilitiesRule capabilities() {
         return capabilities;
+    }
+
+    /** Whether exec'd processes get no_new_privs. */
+    public NoNewPrivilegesRule noNewPrivileges() {
+        return noNewPrivileges;
+    }
+
+    /** The user namespace of containers, which their root filesystems' ownership must match. */
+    public UserNamespaceRule users() {
+        return users;
     }
 }

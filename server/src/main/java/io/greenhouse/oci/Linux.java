@@ -106,11 +106,16 @@ public record Linux(
             syscalls = Copies.list(syscalls);
         }
 
-        @JsonbPropertyOrder({"names", "action", "args"})
-        public record Syscall(List<String> names, String action, List<Arg> args) {
+        /** @param errnoRet the errno an SCMP_ACT_ERRNO rule returns; null for EPERM */
+        @JsonbPropertyOrder({"names", "action", "errnoRet", "args"})
+        public record Syscall(List<String> names, String action, Integer errnoRet, List<Arg> args) {
             public Syscall {
                 names = Copies.list(names);
                 args = Copies.list(args);
+            }
+
+            public Syscall(List<String> names, String action, List<Arg> args) {
+                this(names, action, null, args);
             }
         }
 

@@ -6,6 +6,7 @@ import io.greenhouse.backend.ProcessTarget;
 import io.greenhouse.backend.WindowSize;
 import io.greenhouse.oci.CapabilitiesRule;
 import io.greenhouse.oci.EnvRule;
+import io.greenhouse.oci.NoNewPrivilegesRule;
 import io.greenhouse.oci.Process;
 
 import java.util.ArrayList;
@@ -24,9 +25,15 @@ public final class OciProcess {
             "nice", "nofile", "nproc", "rss", "rtprio", "sigpending", "stack");
 
     private final CapabilitiesRule capabilities;
+    private final NoNewPrivilegesRule noNewPrivileges;
+
+    public OciProcess(CapabilitiesRule capabilities, NoNewPrivilegesRule noNewPrivileges) {
+        this.capabilities = capabilities;
+        this.noNewPrivileges = noNewPrivileges;
+    }
 
     public OciProcess(CapabilitiesRule capabilities) {
-        this.capabilities = capabilities;
+        this(capabilities, new NoNewPrivilegesRule(false));
     }
 
     public Process build(ProcessTarget target, ProcessSpec spec, ExecUser user, String cwd) {
@@ -54,7 +61,7 @@ public final class OciProcess {
                 .withCwd(cwd)
                 .withCapabilities(new Process.CapabilitySets(caps, null, caps, caps, null))
                 .withRlimits(rlimits(spec.rlimits()))
-                .withNoNewPrivileges(false);
+                .withNoNewPrivileges(noNewPrivileges.forProcess(target.privileged()));
     }
 
     /**

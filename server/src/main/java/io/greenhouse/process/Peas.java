@@ -73,7 +73,7 @@ public final class Peas {
 
     /** Mounts the pea's root filesystem in its process directory; the target describes the pea. */
     ProcessTarget mountRootfs(ProcessTarget container, ProcessSpec spec, String runtimeId, Path dir) {
-        RootfsProvider.Rootfs fs = rootfs.create(runtimeId, spec.image(), dir);
+        RootfsProvider.Rootfs fs = rootfs.create(runtimeId, spec.image(), dir, container.privileged());
         return new ProcessTarget(container.handle(), dir, fs.path(), fs.env(), container.privileged());
     }
 

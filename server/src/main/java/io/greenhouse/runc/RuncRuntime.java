@@ -63,14 +63,22 @@ public final class RuncRuntime implements ContainerRuntime {
     @Override
     public void start(ContainerPlan plan) {
         Path bundle = plan.bundleDirectory();
-        json.writeConfig(bundle, this.bundle.build(BundleInput.container(plan)));
+        io.greenhouse.oci.Spec spec = this.bundle.build(BundleInput.container(plan));
+        json.writeConfig(bundle, spec);
+        if (spec.linux().uidMappings() != null) {
+            CgroupSearch.openParents(CGROUP_ROOT, spec.linux().cgroupsPath());
+            ContainerRootFiles.own(spec, bundle);
+        }
         // Detached: runc exits once init runs. Init inherits runc's stdio, so that is /dev/null,
         // never a pipe of the JVM's (init must not depend on this server staying up) nor a host
         // file (criu cannot dump an open file outside the container's mounts: no checkpoint);
         // runc's own messages go to its --log file.
         Path log = bundle.resolve("runc-run.log");
         java.io.File devNull = new java.io.File("/dev/null");
-        ProcessBuilder pb = new ProcessBuilder(binary, "--root", root.toString(), "--log", log.toString(),
+        // umask 022, not the server's 027: runC makes the container's cgroups, which a container in a
+        // user namespace (an unmapped "other" to them) must be able to reach for its cgroup mount.
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "umask 022 && exec \"$0\" \"$@\"", binary,
+                "--root", root.toString(), "--log", log.toString(),
                 "run", "--detach",
                 "--bundle", bundle.toString(), "--pid-file", bundle.resolve("init.pid").toString(), plan.handle())
                 .redirectInput(ProcessBuilder.Redirect.from(devNull))
@@ -105,6 +113,8 @@ public final class RuncRuntime implements ContainerRuntime {
             throw new GardenException(binary + " run " + plan.handle() + " failed: " + message);
         }
     }
+
+    private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
 
     private static String readQuietly(Path file) {
         try {

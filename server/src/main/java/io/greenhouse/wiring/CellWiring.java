@@ -39,6 +39,8 @@ import io.greenhouse.linux.Syscalls;
 import io.greenhouse.metrics.LifecycleMetrics;
 import io.greenhouse.oci.BundleSettings;
 import io.greenhouse.oci.CellBundles;
+import io.greenhouse.linux.IdmappedMounts;
+import io.greenhouse.oci.SeccompProfiles;
 import io.greenhouse.linux.InRootFiles;
 import io.greenhouse.process.MonitorCgroups;
 import io.greenhouse.process.MonitorLauncher;
@@ -152,23 +154,31 @@ public class CellWiring {
 
     @Produces
     @Singleton
-    RootfsProvider rootfs(Settings s, Syscalls syscalls, MetricRegistry registry) {
+    RootfsProvider rootfs(Settings s, Syscalls syscalls, MetricRegistry registry, SecuritySettings security) {
         ImageMetrics metrics = new ImageMetrics(registry);
         LayerStore store = new LayerStore(s.imageStore(), syscalls, metrics, Clock.systemUTC(),
                 s.imagePullAttempts(), Duration.ofMillis(500));
         metrics.storeSize(registry, store::size);
         RegistryClient client = new RegistryClient(new RegistrySettings(s.insecureRegistries(), s.dockerHubMirror(),
                 Duration.ofSeconds(10), s.imagePullTimeout(), s.imagePullAttempts(), Duration.ofMillis(500)));
-        return new ImageRootfsProvider(s.defaultRootfs(), syscalls, store, client, metrics, s.imageGcThreshold());
+        return new ImageRootfsProvider(s.defaultRootfs(), syscalls, store, client, metrics, s.imageGcThreshold(),
+                security.users() == null ? null : new IdmappedMounts(security.users()));
     }
 
     /** The rules containers' and peas' bundles are made by. */
     @Produces
     @Singleton
-    CellBundles bundles(Settings s, CpuSettings cpu) {
+    CellBundles bundles(Settings s, CpuSettings cpu, SecuritySettings security) {
         return new CellBundles(new BundleSettings(s.helpers().resolve("greenhouse-init"),
                 cpu.containerParent(s.cgroupParent()),
-                CgroupUsageMeter.isUnified(CGROUP_ROOT), Capabilities.boundingOfThisProcess()));
+                CgroupUsageMeter.isUnified(CGROUP_ROOT), Capabilities.boundingOfThisProcess(),
+                SeccompProfiles.forHost(), security.users(), security.noNewPrivileges()));
+    }
+
+    @Produces
+    @Singleton
+    SecuritySettings securitySettings(Config config) {
+        return SecuritySettings.from(config);
     }
 
     @Produces
@@ -191,7 +201,7 @@ public class CellWiring {
         return new ProcessManager(
                 new MonitorLauncher(s.helpers().resolve("greenhouse-monitor"), s.runtimeBinary(), s.runtimeRoot(),
                         s.processBufferBytes(), new MonitorCgroups(CGROUP_ROOT, s.monitorCgroup()), s.runtimeTimeout()),
-                s.monitorSockets(), s.processBufferBytes(), new OciProcess(bundles.capabilities()),
+                s.monitorSockets(), s.processBufferBytes(), new OciProcess(bundles.capabilities(), bundles.noNewPrivileges()),
                 new Peas(rootfs, runtime, bundles.pea(), s.runtimeBinary(), peasRoot),
                 clock, s.processExitedRetention(), threads.tasks(), new InRootFiles(syscalls));
     }

@@ -77,9 +77,14 @@ class CheckpointMoveIT extends CellTestSupport {
         return io.stdoutText();
     }
 
+    /** Privileged, as in CheckpointIT: a user-namespaced container cannot be restored with runC 1.1 (README). */
+    private String create(String handle) {
+        return cell.client.create(Json.createObjectBuilder().add("handle", handle).add("privileged", true).build());
+    }
+
     @Test
     void aCounterMovesToTheOtherCellAndCountsOnThere() {
-        JsonObject spec = Json.createObjectBuilder().add("handle", "mv-counter")
+        JsonObject spec = Json.createObjectBuilder().add("handle", "mv-counter").add("privileged", true)
                 .add("properties", Json.createObjectBuilder().add("app", "counter"))
                 .build();
         String h = cell.client.create(spec);
@@ -136,7 +141,7 @@ class CheckpointMoveIT extends CellTestSupport {
      */
     @Test
     void aFailedRestoreOnTheOtherCellCanBeTriedAgain() throws IOException {
-        String h = cell.client.create("mv-retry");
+        String h = create("mv-retry");
         assertEquals(0, cell.client.run(h, ProcessIT.sh(COUNTER).build(), ProcessStreams.collecting()).await(WAIT));
         assertTrue(TestCell.eventually(WAIT, () -> count(cell.depot, h) >= 5), "the counter counts");
         cell.client.checkpoint(h, false);
@@ -166,7 +171,7 @@ class CheckpointMoveIT extends CellTestSupport {
      */
     @Test
     void aContainerWithAListeningSocketIsNotCheckpointedAndKeepsRunning() {
-        String h = cell.client.create("mv-bound");
+        String h = create("mv-bound");
         run(cell.client, h, "(exec httpd -f -p 8080 -h /tmp) </dev/null >/dev/null 2>&1 &");
         assertTrue(TestCell.eventually(WAIT, () -> run(cell.client, h, "netstat -ltn").contains(":8080")), "httpd listens");
         GardenClientException e = assertThrows(GardenClientException.class, () -> cell.client.checkpoint(h, false));
@@ -178,7 +183,7 @@ class CheckpointMoveIT extends CellTestSupport {
 
     /** The archive of a real checkpointed container, read whole (a few MiB). */
     private byte[] archiveOf(String handle) {
-        cell.client.create(handle);
+        create(handle);
         cell.client.checkpoint(handle, false);
         try (InputStream in = cell.client.exportCheckpoint(handle)) {
             return in.readAllBytes();
@@ -266,7 +271,7 @@ class CheckpointMoveIT extends CellTestSupport {
 
     @Test
     void aRunningContainerIsNotExportedAndAnExportLeavesTheCheckpoint() {
-        String h = cell.client.create("mv-running");
+        String h = create("mv-running");
         GardenClientException e = assertThrows(GardenClientException.class, () -> cell.client.exportCheckpoint(h).close());
         assertTrue(e.getMessage().contains("not checkpointed"), e::getMessage);
         cell.client.checkpoint(h, false);
@@ -286,7 +291,7 @@ class CheckpointMoveIT extends CellTestSupport {
      */
     @Test
     void aHundredMebibyteFootprintIsCheckpointedRestoredAndMoved() {
-        String h = cell.client.create("mv-100m");
+        String h = create("mv-100m");
         assertEquals(0, cell.client.run(h, ProcessIT.sh("(dd if=/dev/zero bs=100M count=2 2>/dev/null | sleep 100000)"
                 + " </dev/null >/dev/null 2>&1 &").build(), ProcessStreams.collecting()).await(WAIT));
         assertTrue(TestCell.eventually(WAIT, () -> rss(cell.client, h) >= 100L << 20), () -> "dd holds 100 MiB: " + rss(cell.client, h));

@@ -14,9 +14,12 @@ class CapabilitiesRuleTest {
     private final CapabilitiesRule rule = new CapabilitiesRule(Plans.ALL_CAPS);
 
     @Test
-    void unprivilegedContainersGetGuardiansListInAllFiveSets() {
+    void unprivilegedContainersGetGuardiansListInFourSetsAndNoAmbientOnes() {
         Process.CapabilitySets caps = rule.apply(Spec.base(), Plans.container(false)).process().capabilities();
-        assertEquals(Process.CapabilitySets.all(CapabilitiesRule.UNPRIVILEGED), caps);
+        List<String> u = CapabilitiesRule.UNPRIVILEGED;
+        assertEquals(new Process.CapabilitySets(u, u, u, u, null), caps);
+        assertFalse(Plans.json(rule.apply(Spec.base(), Plans.container(false))).getJsonObject("process")
+                .getJsonObject("capabilities").containsKey("ambient"));
         assertFalse(caps.bounding().contains("CAP_SYS_ADMIN"));
     }
 
@@ -24,7 +27,7 @@ class CapabilitiesRuleTest {
     void privilegedContainersGetTheFullList() {
         Process.CapabilitySets caps = rule.apply(Spec.base(), Plans.container(true)).process().capabilities();
         assertEquals(CapabilitiesRule.PRIVILEGED, caps.bounding());
-        assertTrue(caps.ambient().contains("CAP_SYS_ADMIN"));
+        assertTrue(caps.effective().contains("CAP_SYS_ADMIN"));
     }
 
     @Test

@@ -52,7 +52,7 @@ final class Plans {
     }
 
     static BundleSettings settings(boolean unified) {
-        return new BundleSettings(INIT, "cells", unified, ALL_CAPS);
+        return new BundleSettings(INIT, "cells", unified, ALL_CAPS, SeccompProfiles.load("amd64"), null, false);
     }
 
     static JsonObject json(Spec spec) {

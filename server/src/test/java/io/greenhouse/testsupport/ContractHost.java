@@ -4,6 +4,7 @@ import io.greenhouse.cgroups.CgroupUsageMeter;
 import io.greenhouse.linux.Capabilities;
 import io.greenhouse.oci.BundleSettings;
 import io.greenhouse.oci.CellBundles;
+import io.greenhouse.oci.SeccompProfiles;
 import io.greenhouse.runc.RuncRuntime;
 import io.greenhouse.wiring.Settings;
 
@@ -60,7 +61,8 @@ public final class ContractHost {
 
     public CellBundles bundles() {
         return new CellBundles(new BundleSettings(cell.helpers().resolve("greenhouse-init"), cgroupParent,
-                CgroupUsageMeter.isUnified(CGROUPS), Capabilities.boundingOfThisProcess()));
+                CgroupUsageMeter.isUnified(CGROUPS), Capabilities.boundingOfThisProcess(),
+                SeccompProfiles.forHost(), null, false));
     }
 
     public RuncRuntime runtime() {
