@@ -1,6 +1,7 @@
 package io.greenhouse.api.stream;
 
 import io.greenhouse.api.GoDecoder;
+import io.greenhouse.api.InputChecks;
 import io.greenhouse.api.JsonBodies;
 import io.greenhouse.api.wire.BindMountJson;
 import io.greenhouse.api.wire.ImageRefJson;
@@ -40,8 +41,11 @@ public final class ProcessSpecReader {
             throw new GardenException("malformed process spec: expected a JSON object");
         }
         ProcessSpecJson json = (ProcessSpecJson) DECODER.decode(tree, ProcessSpecJson.class);
-        return new ProcessSpec(json.id(), json.path(), strings(json.args(), "args"), strings(json.env(), "env"),
-                json.dir(), json.user(), rlimits(json.rlimits()), tty(json.tty()), image(json.image()),
+        List<String> args = strings(json.args(), "args");
+        args.forEach(InputChecks::argument);
+        return new ProcessSpec(json.id(), InputChecks.path(json.path(), "path"), args,
+                InputChecks.env(strings(json.env(), "env"), "env"), InputChecks.path(json.dir(), "dir"),
+                InputChecks.user(json.user()), rlimits(json.rlimits()), tty(json.tty()), image(json.image()),
                 bindMounts(json.bindMounts()), limits(json.limits()));
     }
 
@@ -88,7 +92,8 @@ public final class ProcessSpecReader {
         if (image == null) {
             return ImageRef.DEFAULT;
         }
-        return new ImageRef(orEmpty(image.uri()), orEmpty(image.username()), orEmpty(image.password()));
+        return new ImageRef(orEmpty(InputChecks.imageUri(image.uri())), orEmpty(image.username()),
+                orEmpty(image.password()));
     }
 
     /** Garden's OverrideContainerLimits: absent means the pea shares the container's limits. */
@@ -116,7 +121,8 @@ public final class ProcessSpecReader {
             if (mode > 1 || origin > 1) {
                 throw new GardenException("malformed process spec: bind mount mode and origin are 0 or 1");
             }
-            out.add(new BindMount(orEmpty(m.srcPath()), orEmpty(m.dstPath()), mode == 1, origin == 1));
+            out.add(new BindMount(orEmpty(InputChecks.path(m.srcPath(), "bind mount src_path")),
+                    orEmpty(InputChecks.path(m.dstPath(), "bind mount dst_path")), mode == 1, origin == 1));
         }
         return out;
     }
