@@ -1,5 +1,6 @@
 package io.greenhouse.api;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -15,6 +16,7 @@ import java.util.regex.Pattern;
  */
 @Provider
 @PreMatching
+@ApplicationScoped // a CDI bean, so the limits are injected (JAX-RS alone cannot construct it)
 public class BodyLimitFilter implements ContainerRequestFilter {
     private static final Pattern STREAM_IN = Pattern.compile("/?containers/[^/]+/files/?");
 

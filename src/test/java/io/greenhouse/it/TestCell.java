@@ -124,6 +124,12 @@ public final class TestCell {
 
     /** Starts the server with extra environment (settings as GREENHOUSE_* variables) for this run only. */
     public void startServer(java.util.Map<String, String> environment) {
+        startServerWithoutWaiting(environment);
+        awaitReady(Duration.ofSeconds(90));
+    }
+
+    /** Starts the server with extra environment, not waiting for a plain-HTTP ping (a TLS cell answers none). */
+    public void startServerWithoutWaiting(java.util.Map<String, String> environment) {
         try {
             ProcessBuilder pb = new ProcessBuilder(serverScript.toString(), "start", serverName)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
@@ -137,7 +143,6 @@ public final class TestCell {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        awaitReady(Duration.ofSeconds(90));
     }
 
     /** The server JVM's pid, from Liberty's pid file. */
