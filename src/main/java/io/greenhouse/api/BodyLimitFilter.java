@@ -16,19 +16,16 @@ import java.util.regex.Pattern;
  */
 @Provider
 @PreMatching
-@ApplicationScoped // a CDI bean, so the limits are injected (JAX-RS alone cannot construct it)
+@ApplicationScoped
 public class BodyLimitFilter implements ContainerRequestFilter {
     private static final Pattern STREAM_IN = Pattern.compile("/?containers/[^/]+/files/?");
 
-    private RequestLimits limits;
-
-    protected BodyLimitFilter() {
-    }
-
+    /**
+     * Field-injected: RESTEasy picks a provider's constructor itself and accepts only a public one
+     * without CDI parameters, so the constructor injection used elsewhere fails every request here.
+     */
     @Inject
-    public BodyLimitFilter(RequestLimits limits) {
-        this.limits = limits;
-    }
+    RequestLimits limits;
 
     @Override
     public void filter(ContainerRequestContext request) {

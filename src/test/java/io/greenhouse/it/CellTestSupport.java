@@ -17,6 +17,8 @@ abstract class CellTestSupport {
 
     @BeforeEach
     void startFromAnEmptyCell() {
+        // On a loaded host the application may still be starting when the server says it is up.
+        cell.awaitReady(Duration.ofSeconds(120));
         cell.destroyAll();
     }
 
