@@ -146,7 +146,10 @@ class ApiFuzzIT extends CellTestSupport {
                 continue;
             }
             answers.merge(route.method() + " " + route.path() + " " + response.statusCode(), 1, Integer::sum);
-            String problem = check(route, response, huge);
+            // Liberty's web container refuses an encoded '/' in a path segment itself (CWWWC0005I),
+            // before any filter of the application runs: its own error page, not Garden's JSON.
+            String problem = uri.getRawPath().contains("%2F") && response.statusCode() >= 400 ? null
+                    : check(route, response, huge);
             if (problem != null) {
                 failures.add(describe(i, route, uri, body) + ": " + problem);
             }
