@@ -6,4 +6,5 @@ here="$(cd "$(dirname "$0")" && pwd)"
 "$here/setup-host.sh"
 cd "$here"
 mvn -q -B -DskipTests package liberty:create liberty:deploy
-exec target/liberty/wlp/bin/server run greenhouse
+# The root build makes the client and CLI too; only the server module makes a Liberty server.
+exec server/target/liberty/wlp/bin/server run greenhouse

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares a Debian 12 host to run a Greenhouse cell, as root. Idempotent: run it as often as you
-# like. Installs the host packages, builds the helper binaries from src/main/c and the default
+# like. Installs the host packages, builds the helper binaries from server/src/main/c and the default
 # busybox root filesystem.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -13,7 +13,7 @@ fi
 
 need=()
 for pair in runc:runc crun:crun busybox:busybox-static iptables:iptables ip:iproute2 nsenter:util-linux \
-            gcc:gcc mvn:maven java:openjdk-17-jdk-headless tar:tar curl:curl \
+            script:bsdutils gcc:gcc mvn:maven java:openjdk-17-jdk-headless tar:tar curl:curl \
             chromium:chromium chromedriver:chromium-driver; do
   cmd="${pair%%:*}"; pkg="${pair##*:}"
   command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
@@ -29,6 +29,10 @@ command -v file >/dev/null 2>&1 || need+=(file)
 command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 command -v getfattr >/dev/null 2>&1 || need+=(attr)
+# The writable layers' quota store is an XFS image made at the first cell start (mkfs.xfs).
+command -v mkfs.xfs >/dev/null 2>&1 || need+=(xfsprogs)
+# ... or btrfs with qgroups where the kernel has no XFS quotas (mkfs.btrfs; the btrfs tool for checks).
+command -v mkfs.btrfs >/dev/null 2>&1 || need+=(btrfs-progs)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   apt-get update -qq
@@ -41,11 +45,11 @@ fi
 
 # Helper binaries, built from this repository's own C sources (and the headers they share).
 mkdir -p "$state/bin"
-for src in "$here"/src/main/c/*.c; do
+for src in "$here"/server/src/main/c/*.c; do
   name="$(basename "$src" .c)"
   out="$state/bin/$name"
   stale=0
-  for dep in "$src" "$here"/src/main/c/*.h; do
+  for dep in "$src" "$here"/server/src/main/c/*.h; do
     [ "$dep" -nt "$out" ] && stale=1
   done
   if [ ! -x "$out" ] || [ "$stale" = 1 ]; then
@@ -54,5 +58,11 @@ for src in "$here"/src/main/c/*.c; do
   fi
 done
 
-"$here/src/main/rootfs/build-busybox-rootfs.sh" "$state/rootfs/busybox"
-echo "host ready: helpers in $state/bin, default rootfs in $state/rootfs/busybox"
+"$here/server/src/main/rootfs/build-busybox-rootfs.sh" "$state/rootfs/busybox"
+
+# CRIU for checkpoint/restore (greenhouse.checkpoint.criu points at the wrapper): Debian 13's, in a
+# directory of its own, since Debian 12's cannot run on this kernel. A failure is not fatal: the
+# cell runs without checkpoints, and its health says why.
+"$here/server/src/main/criu/install-criu.sh" "$state/criu" >/dev/null ||
+  echo "warning: criu could not be installed in $state/criu; checkpoints are unavailable" >&2
+echo "host ready: helpers in $state/bin, default rootfs in $state/rootfs/busybox, criu in $state/criu"

@@ -1,0 +1,250 @@
+package io.greenhouse.checkpoint;
+
+import io.greenhouse.backend.Checkpointer;
+import io.greenhouse.backend.GardenException;
+import io.greenhouse.linux.HostCommand;
+import io.greenhouse.linux.MountTable;
+import io.greenhouse.linux.Syscalls;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Checkpoints with {@code runc --criu WRAPPER checkpoint} and {@code restore}: criu dumps the
+ * container's init and its tree (every process whose parent chain ends at init: orphans of exec'd
+ * processes are reparented there) with memory and open files; the writable layer stays where it is,
+ * in the depot, mounted. Per container, in {@code DEPOT/HANDLE/checkpoint/}:
+ * <ul>
+ * <li>{@code images/}: the last complete dump ({@code images.new/} while one is taken, so a failed
+ * dump never touches the last good one);</li>
+ * <li>{@code checkpointed}: present while the processes are in the images and not running;</li>
+ * <li>{@code netns}: a bind mount of the container's network namespace (see
+ * {@link NetworkNamespacePath}), from the first checkpoint until the container is destroyed;</li>
+ * <li>{@code dump/}, {@code restore/}: criu's work directories with its logs.</li>
+ * </ul>
+ */
+public final class RuncCheckpointer implements Checkpointer {
+    private final String runc;
+    private final Path runtimeRoot;
+    private final Path criu;
+    private final Duration timeout;
+    private final Syscalls syscalls;
+    private volatile Availability availability;
+
+    /** @param criu the criu wrapper (install-criu.sh) runC is to run; @param timeout longest dump or restore */
+    public RuncCheckpointer(String runc, Path runtimeRoot, Path criu, Duration timeout, Syscalls syscalls) {
+        this.runc = runc;
+        this.runtimeRoot = runtimeRoot;
+        this.criu = criu;
+        this.timeout = timeout;
+        this.syscalls = syscalls;
+    }
+
+    /** {@code criu check}, asked once (it takes a second and the host does not change under a cell). */
+    @Override
+    public Availability availability() {
+        Availability a = availability;
+        if (a == null) {
+            a = check();
+            availability = a;
+        }
+        return a;
+    }
+
+    private Availability check() {
+        if (!Files.isExecutable(criu)) {
+            return new Availability(false, "no criu at " + criu + " (setup-host.sh installs it)");
+        }
+        try {
+            HostCommand.Result r = HostCommand.run(List.of(criu.toString(), "check"), Duration.ofSeconds(60));
+            String out = (r.stdout() + "\n" + r.stderr()).strip();
+            if (r.ok() && out.contains("Looks good")) {
+                return new Availability(true, "criu check: Looks good");
+            }
+            return new Availability(false, "criu check failed (" + r.exitCode() + "): " + CriuLog.excerpt(List.of(out.split("\n"))));
+        } catch (RuntimeException e) {
+            return new Availability(false, "criu check: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void checkpoint(String handle, Path containerDirectory, int initPid, boolean leaveRunning) {
+        requireAvailable();
+        new ProcessTree(Path.of("/proc")).requireOneTimeNamespace(handle, initPid);
+        Path dir = containerDirectory.resolve("checkpoint");
+        Path next = dir.resolve("images.new");
+        Path work = dir.resolve("dump");
+        try {
+            Files.createDirectories(dir);
+            deleteTree(next);
+            deleteTree(work);
+            Files.createDirectories(next);
+            Files.createDirectories(work);
+        } catch (IOException e) {
+            throw new UncheckedIOException("preparing the checkpoint of " + handle, e);
+        }
+        Path netns = keepNetworkNamespace(dir, initPid);
+        NetworkNamespacePath.inState(runtimeRoot.resolve(handle).resolve("state.json"), netns);
+        List<String> cmd = runc("checkpoint", "--image-path", next.toString(), "--work-path", work.toString());
+        if (leaveRunning) {
+            cmd.add("--leave-running");
+        }
+        cmd.add(handle);
+        HostCommand.Result r = run(cmd, handle, "checkpoint");
+        if (!r.ok()) {
+            deleteQuietly(next);
+            throw new GardenException("checkpoint of " + handle + " failed: " + r.message()
+                    + "; criu: " + CriuLog.excerpt(work.resolve("dump.log")));
+        }
+        try {
+            Path images = dir.resolve("images");
+            deleteTree(images);
+            Files.move(next, images, StandardCopyOption.ATOMIC_MOVE);
+            if (!leaveRunning) {
+                Files.writeString(dir.resolve("checkpointed"), handle + "\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("keeping the checkpoint of " + handle, e);
+        }
+    }
+
+    @Override
+    public int restore(String handle, Path containerDirectory) {
+        requireAvailable();
+        Path dir = containerDirectory.resolve("checkpoint");
+        Path images = dir.resolve("images");
+        Path netns = dir.resolve("netns");
+        Path work = dir.resolve("restore");
+        if (!Files.isDirectory(images)) {
+            throw new GardenException("container " + handle + " has no checkpoint to restore");
+        }
+        if (!MountTable.isMountPoint(netns)) {
+            throw new GardenException("the network namespace of " + handle + " kept at " + netns
+                    + " is gone (was the host restarted?); the checkpoint cannot be restored");
+        }
+        try {
+            deleteTree(work);
+            Files.createDirectories(work);
+        } catch (IOException e) {
+            throw new UncheckedIOException("preparing the restore of " + handle, e);
+        }
+        NetworkNamespacePath.inConfig(containerDirectory.resolve("config.json"), netns);
+        // a runtime container left by an earlier restore cut off would make runC refuse this one
+        HostCommand.run(runc("delete", "--force", handle), Duration.ofSeconds(30));
+        Path pidFile = containerDirectory.resolve("init.pid");
+        List<String> cmd = runc("restore", "--detach", "--bundle", containerDirectory.toString(),
+                "--image-path", images.toString(), "--work-path", work.toString(),
+                "--pid-file", pidFile.toString(), handle);
+        HostCommand.Result r = run(cmd, handle, "restore");
+        if (!r.ok()) {
+            // criu and runC clean up after themselves; what either left is removed, the images are not
+            HostCommand.run(runc("delete", "--force", handle), Duration.ofSeconds(30));
+            throw new GardenException("restore of " + handle + " failed: " + r.message()
+                    + "; criu: " + CriuLog.excerpt(work.resolve("restore.log")));
+        }
+        try {
+            Files.deleteIfExists(dir.resolve("checkpointed"));
+            // the images have served: a restored container writes a new checkpoint when asked
+            deleteTree(images);
+            return Integer.parseInt(Files.readString(pidFile).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException("finishing the restore of " + handle, e);
+        }
+    }
+
+    @Override
+    public boolean checkpointed(Path containerDirectory) {
+        return Files.exists(containerDirectory.resolve("checkpoint").resolve("checkpointed"));
+    }
+
+    @Override
+    public void discard(String handle, Path containerDirectory) {
+        Path dir = containerDirectory.resolve("checkpoint");
+        if (!Files.exists(dir)) {
+            return;
+        }
+        syscalls.unmount(dir.resolve("netns").toString());
+        try {
+            deleteTree(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("removing the checkpoint of " + handle, e);
+        }
+    }
+
+    private void requireAvailable() {
+        Availability a = availability();
+        if (!a.available()) {
+            throw new GardenException("checkpoints are not available on this cell: " + a.reason());
+        }
+    }
+
+    /**
+     * Binds the init's network namespace to {@code netns} once (later checkpoints find it there):
+     * while the container is checkpointed nothing else holds the namespace, and with it the veth
+     * and the address the container comes back to.
+     */
+    private Path keepNetworkNamespace(Path dir, int initPid) {
+        Path netns = dir.resolve("netns");
+        Path current = Path.of("/proc", Integer.toString(initPid), "ns", "net");
+        try {
+            if (MountTable.isMountPoint(netns)) {
+                if (inode(netns) == inode(current)) {
+                    return netns;
+                }
+                syscalls.unmount(netns.toString());
+            }
+            if (!Files.exists(netns)) {
+                Files.createFile(netns);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("keeping the network namespace of pid " + initPid, e);
+        }
+        syscalls.mount(current.toString(), netns.toString(), null, Syscalls.MS_BIND, null);
+        return netns;
+    }
+
+    private static long inode(Path p) throws IOException {
+        return ((Number) Files.getAttribute(p, "unix:ino")).longValue();
+    }
+
+    private List<String> runc(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(runc, "--root", runtimeRoot.toString(), "--criu", criu.toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private HostCommand.Result run(List<String> cmd, String handle, String what) {
+        try {
+            return HostCommand.run(cmd, timeout);
+        } catch (IllegalStateException e) {
+            throw new GardenException(what + " of " + handle + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            deleteTree(p);
+        } catch (IOException ignored) {
+            // a leftover images.new is replaced by the next checkpoint
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
