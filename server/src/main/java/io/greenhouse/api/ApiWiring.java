@@ -31,4 +31,10 @@ public class ApiWiring {
         return new RequestLimits(config.getOptionalValue("greenhouse.api.max-body-bytes", Long.class)
                 .orElse(RequestLimits.DEFAULT_MAX_BODY_BYTES));
     }
+
+    @Produces
+    @Singleton
+    AdminPort adminPort() {
+        return new AdminPort(config.getOptionalValue("greenhouse.admin.port", Integer.class).orElse(AdminPort.DEFAULT));
+    }
 }

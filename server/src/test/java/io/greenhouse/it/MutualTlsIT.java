@@ -85,7 +85,8 @@ class MutualTlsIT extends CellTestSupport {
                 "GREENHOUSE_TLS_TRUSTSTORE_PASSWORD", PASSWORD));
         URI https = URI.create("https://127.0.0.1:" + cell.url.getPort());
         HttpClient client = client(tls("client.p12"));
-        assertTrue(TestCell.eventually(Duration.ofSeconds(90), () -> answers(client, https.resolve("/ping"))),
+        // A maximum, as TestCell.startServer's: a loaded host has taken minutes to start the application.
+        assertTrue(TestCell.eventually(Duration.ofMinutes(10), () -> answers(client, https.resolve("/ping"))),
                 "the TLS cell never answered /ping");
 
         HttpResponse<String> created = client.send(HttpRequest.newBuilder(https.resolve("/containers"))
@@ -113,6 +114,59 @@ class MutualTlsIT extends CellTestSupport {
                 HttpRequest.newBuilder(cell.url.resolve("/ping")).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString()));
         assertTrue(!(plain instanceof ConnectException), "the port itself still listens: " + plain);
+
+        // Liberty serves every application on every endpoint: the admin center's HTTPS port (no
+        // client certificate) must not be a way around the Garden port's.
+        URI admin = URI.create(System.getProperty("greenhouse.test.adminUrl", "https://127.0.0.1:27788"));
+        HttpClient adminClient = client(trustingEveryone());
+        for (String route : java.util.List.of("/ping", "/containers", "/containers/x/processes")) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(admin.resolve(route));
+            HttpResponse<String> r = adminClient.send(route.endsWith("processes")
+                    ? request.POST(HttpRequest.BodyPublishers.ofString("{\"path\":\"true\"}")).build() : request.build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, r.statusCode(), route + ": " + r.body());
+            assertTrue(r.body().contains("not served on the admin center's port"), r.body());
+        }
+    }
+
+    /** The admin center's certificate is Liberty's self-signed one. */
+    private static SSLContext trustingEveryone() throws Exception {
+        // Extended: JSSE then leaves the host name check to it as well (the certificate names localhost).
+        javax.net.ssl.X509ExtendedTrustManager all = new javax.net.ssl.X509ExtendedTrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType, java.net.Socket s) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType, java.net.Socket s) {
+            }
+
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType,
+                                           javax.net.ssl.SSLEngine e) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType,
+                                           javax.net.ssl.SSLEngine e) {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        };
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new javax.net.ssl.TrustManager[] {all}, null);
+        return context;
     }
 
     private static boolean answers(HttpClient client, URI ping) {

@@ -1,5 +1,7 @@
 package io.greenhouse.api.stream;
 
+import io.greenhouse.api.AdminPort;
+import io.greenhouse.api.AdminPortFilter;
 import io.greenhouse.api.GardenExceptionMapper;
 import io.greenhouse.api.BodyTooLargeException;
 import io.greenhouse.api.BoundedInputStream;
@@ -49,12 +51,18 @@ public class ProcessStreamFilter implements Filter {
     JsonBodies bodies;
     @Inject
     RequestLimits limits;
+    @Inject
+    AdminPort adminPort;
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
         HttpServletResponse resp = (HttpServletResponse) response;
+        if (adminPort.received(req.getLocalPort())) {
+            AdminPortFilter.refuse(bodies, resp);
+            return;
+        }
         String path = req.getRequestURI();
         String method = req.getMethod();
         Matcher m;
