@@ -103,6 +103,8 @@ class ApiFuzzIT extends CellTestSupport {
                 new Route("POST", "/containers/{handle}/net/in", json("{\"host_port\":0,\"container_port\":8080}")),
                 new Route("POST", "/containers/{handle}/net/out", rule),
                 new Route("POST", "/containers/{handle}/net/out/bulk", Json.createArrayBuilder().add(rule).build()),
+                new Route("POST", "/containers/{handle}/checkpoint", json("{\"leave_running\":true}")),
+                new Route("POST", "/containers/{handle}/restore", null),
                 new Route("PUT", "/containers/{handle}/files", null),
                 new Route("GET", "/containers/{handle}/files", null),
                 // The hijacked routes, served by the stream filter.
@@ -132,12 +134,9 @@ class ApiFuzzIT extends CellTestSupport {
             oversized += huge ? 1 : 0;
             byte[] body = huge ? oversizedBody() : body(route);
             URI uri = uri(route);
-            HttpResponse<byte[]> response;
+            Answer response;
             try {
-                response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                        .method(route.method(), body == null ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
+                response = send(route, uri, body);
             } catch (IOException e) {
                 // An oversized body may be refused before the client finished sending it.
                 if (!huge) {
@@ -158,6 +157,15 @@ class ApiFuzzIT extends CellTestSupport {
                 destroyQuietly(Json.createReader(new StringReader(new String(response.body(), StandardCharsets.UTF_8)))
                         .readObject().getString("Handle", CREATED));
             }
+            if (route.path().endsWith("/grace_time") && response.statusCode() == 200) {
+                // A fuzzed grace time would let the reaper take the target: making it again is the
+                // slowest thing a case can cause, so the target is put back to no grace time.
+                http.send(HttpRequest.newBuilder(cell.url.resolve("/containers/" + TARGET + "/grace_time"))
+                        .PUT(HttpRequest.BodyPublishers.ofString("0")).build(), HttpResponse.BodyHandlers.discarding());
+            }
+            if (i % 500 == 499) {
+                System.out.printf("ApiFuzzIT: %d cases in %d ms%n", i + 1, (System.nanoTime() - started) / 1_000_000);
+            }
             if (i % 50 == 0) {
                 assertEquals("200 {}", ping(), "the cell stopped answering /ping after case " + i);
                 if (!cell.client.list(Map.of()).contains(TARGET)) {
@@ -170,10 +178,58 @@ class ApiFuzzIT extends CellTestSupport {
         assertEquals("200 {}", ping());
         assertTrue(failures.isEmpty(), failures.size() + " bad answers:\n" + String.join("\n",
                 failures.subList(0, Math.min(40, failures.size()))));
+
+        // Nothing the fuzz made survives it: the target is the only container, and once it is
+        // destroyed no container, mount, runC container, cgroup, monitor, veth, chain or other
+        // process of the cell's is left on the host.
+        assertEquals(List.of(TARGET), cell.client.list(Map.of()), "containers left by the fuzz");
+        cell.client.destroy(TARGET);
+        assertTrue(TestCell.eventually(Duration.ofSeconds(20),
+                () -> cell.leftovers().isEmpty() && cellProcesses().isEmpty()),
+                () -> "left behind: " + cell.leftovers() + " " + cellProcesses());
+    }
+
+    /** Processes other than the server whose command line names the cell's depot or runtime roots. */
+    private List<String> cellProcesses() {
+        long server = cell.serverPid();
+        List<String> markers = List.of(cell.depot.toString(), cell.runtimeRoot.toString(), cell.peasRuntimeRoot().toString());
+        List<String> found = new ArrayList<>();
+        ProcessHandle.allProcesses().filter(p -> p.pid() != server && p.pid() != ProcessHandle.current().pid())
+                .forEach(p -> {
+                    try {
+                        String cmdline = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(p.pid()), "cmdline"));
+                        if (markers.stream().anyMatch(cmdline::contains)) {
+                            found.add(p.pid() + " " + cmdline.replace('\0', ' '));
+                        }
+                    } catch (IOException | java.io.UncheckedIOException e) {
+                        // gone, or not ours to read
+                    }
+                });
+        return found;
+    }
+
+    /** A status and the body read (none for a hijacked stream). */
+    private record Answer(int statusCode, byte[] body) {
+    }
+
+    /**
+     * A successful Run is a hijacked stream that stays open for stdin and signals until the client
+     * hangs up (as the Go client does once it has the exit status): reading it to its end would
+     * wait for the request timeout. Its status is enough; closing the body hangs up.
+     */
+    private Answer send(Route route, URI uri, byte[] body) throws IOException, InterruptedException {
+        HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                .method(route.method(), body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream in = r.body()) {
+            boolean hijacked = route.path().contains("/processes") && r.statusCode() / 100 == 2;
+            return new Answer(r.statusCode(), hijacked ? new byte[0] : in.readAllBytes());
+        }
     }
 
     /** Null when the answer is a success or a proper Garden error; else what is wrong with it. */
-    private static String check(Route route, HttpResponse<byte[]> response, boolean huge) {
+    private static String check(Route route, Answer response, boolean huge) {
         int status = response.statusCode();
         String text = new String(response.body(), StandardCharsets.UTF_8);
         if (status >= 200 && status < 300) {
@@ -229,8 +285,8 @@ class ApiFuzzIT extends CellTestSupport {
         while (m.find()) {
             String value = switch (m.group(1)) {
                 // Destroying the target is rare: remaking it is the slowest thing a case can cause.
-                case "handle" -> random.nextInt(10) < (route.method().equals("DELETE") && !path.contains("properties")
-                        ? 1 : 7) ? TARGET : hostile();
+                // So are a checkpoint (CRIU) and a restore.
+                case "handle" -> random.nextInt(10) < (rare(route) ? 1 : 7) ? TARGET : hostile();
                 case "key" -> random.nextBoolean() ? "a" : hostile();
                 default -> random.nextBoolean() ? "p1" : hostile();
             };
@@ -241,6 +297,11 @@ class ApiFuzzIT extends CellTestSupport {
             b.append(query(route));
         }
         return cell.url.resolve(b.toString());
+    }
+
+    private static boolean rare(Route route) {
+        return route.method().equals("DELETE") && !route.path().contains("properties")
+                || route.path().endsWith("/checkpoint") || route.path().endsWith("/restore");
     }
 
     private String query(Route route) {
@@ -291,7 +352,28 @@ class ApiFuzzIT extends CellTestSupport {
             String text = template.toString();
             return utf8(text.substring(0, random.nextInt(text.length()))); // cut off
         }
-        return utf8(mutate(template, 1 + random.nextInt(3)).toString());
+        return utf8(noHostPorts(mutate(template, 1 + random.nextInt(3))).toString());
+    }
+
+    /**
+     * The value with every valid explicit host port made 0 (the cell picks one of its pool): a
+     * NetIn maps the host port on 127.0.0.1 too, and a fuzzed 22 or another engineer's port would
+     * divert loopback traffic on this shared host into the container while it lives.
+     */
+    private static JsonValue noHostPorts(JsonValue value) {
+        if (value instanceof JsonObject o) {
+            JsonObjectBuilder b = Json.createObjectBuilder();
+            o.forEach((key, v) -> b.add(key, key.equalsIgnoreCase("host_port") && v instanceof JsonNumber n
+                    && n.bigDecimalValue().signum() > 0 && n.bigDecimalValue().compareTo(BigDecimal.valueOf(65536)) < 0
+                    ? Json.createValue(0) : noHostPorts(v)));
+            return b.build();
+        }
+        if (value instanceof JsonArray a) {
+            JsonArrayBuilder b = Json.createArrayBuilder();
+            a.forEach(v -> b.add(noHostPorts(v)));
+            return b.build();
+        }
+        return value;
     }
 
     private byte[] garbage() {
