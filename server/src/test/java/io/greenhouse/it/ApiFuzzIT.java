@@ -213,19 +213,66 @@ class ApiFuzzIT extends CellTestSupport {
     }
 
     /**
-     * A successful Run is a hijacked stream that stays open for stdin and signals until the client
-     * hangs up (as the Go client does once it has the exit status): reading it to its end would
-     * wait for the request timeout. Its status is enough; closing the body hangs up.
+     * The hijacked routes (Run, Attach, the output streams) go over a socket of their own that is
+     * closed after the answer's head: a successful one turns the connection into the process's
+     * stream, which the server keeps for stdin and signals until the client hangs up (as the Go
+     * client does). Through HttpClient's pool (the server's headers carry no Connection: close),
+     * the next request on that connection went into the stream and waited for the timeout.
      */
     private Answer send(Route route, URI uri, byte[] body) throws IOException, InterruptedException {
-        HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+        if (route.path().contains("/processes")) {
+            return sendAndHangUp(route, uri, body);
+        }
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
                 .method(route.method(), body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        try (java.io.InputStream in = r.body()) {
-            boolean hijacked = route.path().contains("/processes") && r.statusCode() / 100 == 2;
-            return new Answer(r.statusCode(), hijacked ? new byte[0] : in.readAllBytes());
+                HttpResponse.BodyHandlers.ofByteArray());
+        return new Answer(r.statusCode(), r.body());
+    }
+
+    private static Answer sendAndHangUp(Route route, URI uri, byte[] body) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(60_000);
+            byte[] payload = body == null ? new byte[0] : body;
+            String head = route.method() + " " + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
+                    + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort() + "\r\nConnection: close\r\n"
+                    + "Content-Length: " + payload.length + "\r\n\r\n";
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            out.write(payload);
+            out.flush();
+            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
+            String status = line(in);
+            int code = Integer.parseInt(status.split(" ")[1]);
+            int length = -1;
+            for (String header = line(in); !header.isEmpty(); header = line(in)) {
+                if (header.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                    length = Integer.parseInt(header.substring(15).strip());
+                }
+            }
+            if (code / 100 == 2) {
+                return new Answer(code, new byte[0]); // the process's stream: hang up
+            }
+            if (length < 0) {
+                return new Answer(code, in.readAllBytes()); // Connection: close ends it
+            }
+            byte[] answer = new byte[length];
+            in.readFully(answer);
+            return new Answer(code, answer);
         }
+    }
+
+    private static String line(java.io.DataInputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("connection closed in the answer's head");
+            }
+            if (c != '\r') {
+                b.append((char) c);
+            }
+        }
+        return b.toString();
     }
 
     /** Null when the answer is a success or a proper Garden error; else what is wrong with it. */
