@@ -395,7 +395,8 @@ int main(int argc, char **argv) {
     if (faccessat(AT_FDCWD, name, S_ISDIR(st.st_mode) ? R_OK | X_OK : R_OK, AT_EACCESS) != 0) {
         fail("source %s: %s", path, strerror(errno));
     }
-    char *args[] = { "tar", "-c", "-f", "-", name, NULL };
+    /* "--": a source named like an option ("-T", "--to-command=...") is still a name. */
+    char *args[] = { "tar", "-c", "-f", "-", "--", name, NULL };
     char *env[] = { NULL };
     syscall(SYS_execveat, busybox, "", args, env, AT_EMPTY_PATH);
     fail("exec tar: %s", strerror(errno));

@@ -43,7 +43,7 @@ public class FilesResource {
                                         @QueryParam("destination") String destination,
                                         @QueryParam("user") String user,
                                         InputStream tar) {
-        files.streamIn(handle, destination, user, tar);
+        files.streamIn(handle, InputChecks.path(destination, "destination"), InputChecks.user(user), tar);
         return Map.of();
     }
 
@@ -56,7 +56,7 @@ public class FilesResource {
     public Response streamOut(@PathParam("handle") String handle,
                               @QueryParam("source") String source,
                               @QueryParam("user") String user) {
-        InputStream tar = files.streamOut(handle, source, user);
+        InputStream tar = files.streamOut(handle, InputChecks.path(source, "source"), InputChecks.user(user));
         StreamingOutput body = out -> copy(tar, out);
         return Response.ok(body, TAR).build();
     }

@@ -25,7 +25,18 @@ public class GardenExceptionMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable failure) {
-        return toResponse(toError(failure), status(failure));
+        Throwable f = garden(failure);
+        return toResponse(toError(f), status(f));
+    }
+
+    /** The Garden failure a provider wrapped (a body reader's), or the failure itself. */
+    static Throwable garden(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof GardenException) {
+                return t;
+            }
+        }
+        return failure;
     }
 
     public static Response toResponse(ErrorJson error, int status) {
@@ -35,6 +46,9 @@ public class GardenExceptionMapper implements ExceptionMapper<Throwable> {
     public static int status(Throwable failure) {
         if (failure instanceof ContainerNotFoundException || failure instanceof ProcessNotFoundException) {
             return 404;
+        }
+        if (failure instanceof BodyTooLargeException) {
+            return 413;
         }
         if (failure instanceof WebApplicationException w && w.getResponse().getStatus() < 500) {
             return w.getResponse().getStatus();

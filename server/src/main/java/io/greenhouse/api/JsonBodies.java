@@ -1,20 +1,25 @@
 package io.greenhouse.api;
 
 import io.greenhouse.backend.GardenException;
+import jakarta.json.Json;
+import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
-import jakarta.json.bind.JsonbException;
+import jakarta.json.stream.JsonParsingException;
 
+import java.io.StringReader;
 import java.lang.reflect.Type;
 
 /**
- * Request bodies are read as text and parsed here rather than by a JAX-RS provider: any content
- * type is accepted (curl sends form encoding), and a malformed body becomes a Garden error that
- * says what was wrong instead of a provider's stack trace.
+ * Request bodies are read as text and decoded here rather than by a JAX-RS provider: any content
+ * type is accepted (curl sends form encoding), a body is bound as Go's decoder binds it onto
+ * Garden's structs ({@link GoDecoder}: a wrong type is an error, not coerced), and a malformed
+ * body becomes a Garden error that says what was wrong instead of a provider's stack trace.
  */
 public final class JsonBodies {
     private static final int MAX_ECHO = 200;
     private final Jsonb jsonb = JsonbBuilder.create();
+    private final GoDecoder decoder = new GoDecoder();
 
     public <T> T read(String body, Class<T> type, T whenEmpty) {
         return read(body, (Type) type, whenEmpty);
@@ -28,17 +33,28 @@ public final class JsonBodies {
             }
             throw new GardenException("request body is empty; expected JSON");
         }
-        try {
-            T value = (T) jsonb.fromJson(body, type);
-            if (value == null) {
-                if (whenEmpty != null) {
-                    return whenEmpty;
-                }
-                throw new GardenException("request body is null; expected JSON");
+        JsonValue tree = parse(body);
+        T value = (T) decoder.decode(tree, type);
+        if (value == null) {
+            if (whenEmpty != null) {
+                return whenEmpty;
             }
-            return value;
-        } catch (JsonbException | ClassCastException | IllegalArgumentException e) {
+            throw new GardenException("request body is null; expected JSON");
+        }
+        return value;
+    }
+
+    /** Parses a whole body as one JSON value; anything else is a Garden error naming the problem. */
+    public static JsonValue parse(String body) {
+        try (var reader = Json.createReader(new StringReader(body))) {
+            return reader.readValue();
+        } catch (JsonParsingException e) {
+            throw new GardenException("malformed request body: " + e.getMessage() + " in " + excerpt(body));
+        } catch (RuntimeException e) {
+            // JsonException, or what the parser throws past its nesting limit.
             throw new GardenException("malformed request body: " + rootMessage(e) + " in " + excerpt(body));
+        } catch (StackOverflowError e) {
+            throw new GardenException("malformed request body: nested too deeply");
         }
     }
 

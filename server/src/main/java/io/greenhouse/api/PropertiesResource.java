@@ -47,7 +47,7 @@ public class PropertiesResource {
     @Path("{key}")
     public Map<String, String> set(@PathParam("handle") String handle, @PathParam("key") String key, String body) {
         PropertyValueJson value = bodies.read(body, PropertyValueJson.class, null);
-        backend.lookup(handle).setProperty(key, value.value());
+        backend.lookup(handle).setProperty(InputChecks.propertyKey(key), value.value() == null ? "" : value.value());
         return Map.of();
     }
 

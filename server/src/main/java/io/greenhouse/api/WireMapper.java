@@ -39,14 +39,18 @@ public final class WireMapper {
         ImageRef image = image(json.rootfs(), json.image());
         List<BindMount> mounts = json.bindMounts() == null ? List.of()
                 : json.bindMounts().stream().map(WireMapper::bindMount).toList();
+        mounts.forEach(m -> {
+            InputChecks.path(m.sourcePath(), "bind mount src_path");
+            InputChecks.path(m.destinationPath(), "bind mount dst_path");
+        });
         return new ContainerSpec(
                 json.handle(),
                 Duration.ofNanos(nonNegative(json.graceTime(), "grace_time")),
                 image,
                 mounts,
                 json.network(),
-                properties(json.properties()),
-                env(json.env()),
+                InputChecks.properties(properties(json.properties())),
+                InputChecks.env(env(json.env()), "env"),
                 Boolean.TRUE.equals(json.privileged()),
                 limits(json.limits()),
                 json.netIn() == null ? null : json.netIn().stream().map(WireMapper::netIn).toList(),
@@ -119,9 +123,10 @@ public final class WireMapper {
     /** image.uri wins over the older rootfs field, as in Guardian. */
     static ImageRef image(String rootfs, ImageRefJson image) {
         if (image != null && image.uri() != null && !image.uri().isEmpty()) {
-            return new ImageRef(image.uri(), image.username(), image.password());
+            return new ImageRef(InputChecks.imageUri(image.uri()), image.username(), image.password());
         }
-        return new ImageRef(rootfs, image == null ? "" : image.username(), image == null ? "" : image.password());
+        return new ImageRef(InputChecks.imageUri(rootfs), image == null ? "" : image.username(),
+                image == null ? "" : image.password());
     }
 
     static BindMount bindMount(BindMountJson json) {

@@ -6,8 +6,10 @@ import java.util.regex.Pattern;
 /**
  * Container handles become directory names, cgroup names and runC ids, so they are checked
  * before they touch anything: the characters runC accepts in a container id (letters, digits and
- * _ + - .), not "." or "..", bounded length. Anything else would fail deep in runC or the overlay
- * mount (':' and ',' separate its options) with a message about neither.
+ * _ + - .), not "." or "..", not starting with '-', bounded length. Anything else would fail deep
+ * in runC or the overlay mount (':' and ',' separate its options) with a message about neither; a
+ * leading '-' would make the handle an option of every runC command it is the last argument of
+ * ({@code runc delete --force -x}).
  */
 public final class Handles {
     public static final int MAX_LENGTH = 128;
@@ -26,6 +28,9 @@ public final class Handles {
         if (handle.equals(".") || handle.equals("..") || !ALLOWED.matcher(handle).matches()) {
             throw new GardenException("handle '" + printable(handle)
                     + "' may only contain letters, digits and _ + - .");
+        }
+        if (handle.startsWith("-")) {
+            throw new GardenException("handle '" + printable(handle) + "' must not start with '-'");
         }
         return handle;
     }

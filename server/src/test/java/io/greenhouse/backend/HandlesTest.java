@@ -38,6 +38,24 @@ class HandlesTest {
         assertThrows(GardenException.class, () -> Handles.validate(null));
     }
 
+    /** A handle is the last argument of runC's commands (and the monitor's): never an option there. */
+    @Test
+    void refusesHandlesThatRuncWouldReadAsAnOption() {
+        for (String bad : List.of("-rf", "--help", "--force", "-")) {
+            GardenException e = assertThrows(GardenException.class, () -> Handles.validate(bad), bad);
+            assertTrue(e.getMessage().contains("must not start with '-'"), e.getMessage());
+        }
+        assertEquals("a-", Handles.validate("a-"));
+    }
+
+    /** The characters that would change an iptables-restore line, a mount option list or a path never pass. */
+    @Test
+    void refusesQuotingAndSeparatorCharacters() {
+        for (String bad : List.of("a\"b", "a'b", "a b", "a;b", "a$b", "a`b", "a\\b", "a:b", "a,b", "a/b", "a\u0000b")) {
+            assertThrows(GardenException.class, () -> Handles.validate(bad), bad);
+        }
+    }
+
     @Test
     void errorMessagesDoNotEchoControlCharacters() {
         GardenException e = assertThrows(GardenException.class, () -> Handles.validate("a\u001b[2Jb"));

@@ -131,6 +131,34 @@ class HelmChartTest {
     }
 
     @Test
+    void mutualTlsComesFromTheOperatorsSecretOnlyWhenOneIsNamed() {
+        Map<String, Object> plain = Chart.cell(Chart.daemonSet(Chart.render(Map.of())));
+        assertEquals("false", map(envByName(plain).get("GREENHOUSE_TLS_ENABLED")).get("value"));
+        assertEquals("garden", at(plain, "readinessProbe", "httpGet", "port"));
+
+        Map<String, Object> pod = Chart.daemonSet(Chart.render(Map.of("tls.secretName", "cell-tls")));
+        Map<String, Object> cell = Chart.cell(pod);
+        Map<String, Object> env = envByName(cell);
+        assertEquals("true", map(env.get("GREENHOUSE_TLS_ENABLED")).get("value"));
+        assertEquals("/etc/greenhouse/tls/garden-key.p12", map(env.get("GREENHOUSE_TLS_KEYSTORE")).get("value"));
+        assertEquals("/etc/greenhouse/tls/garden-trust.p12", map(env.get("GREENHOUSE_TLS_TRUSTSTORE")).get("value"));
+        assertEquals(Map.of("name", "cell-tls", "key", "keystore-password"),
+                at(map(env.get("GREENHOUSE_TLS_KEYSTORE_PASSWORD")), "valueFrom", "secretKeyRef"));
+        assertEquals(Map.of("name", "cell-tls", "key", "truststore-password"),
+                at(map(env.get("GREENHOUSE_TLS_TRUSTSTORE_PASSWORD")), "valueFrom", "secretKeyRef"));
+        assertTrue(list(cell.get("volumeMounts")).stream().anyMatch(m -> map(m).get("name").equals("garden-tls")
+                && map(m).get("mountPath").equals("/etc/greenhouse/tls") && Boolean.TRUE.equals(map(m).get("readOnly"))));
+        assertTrue(list(at(pod, "spec", "template", "spec", "volumes")).stream()
+                .anyMatch(v -> map(v).get("name").equals("garden-tls")
+                        && "cell-tls".equals(map(map(v).get("secret")).get("secretName"))));
+        // The kubelet has no client certificate: the probes can only connect.
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            assertEquals("garden", at(cell, probe, "tcpSocket", "port"), probe);
+        }
+        assertFalse(map(at(pod, "spec", "template", "metadata")).containsKey("annotations"));
+    }
+
+    @Test
     void podsCarryPrometheusScrapeAnnotations() {
         Map<String, Object> annotations = map(at(Chart.daemonSet(Chart.render(Map.of())),
                 "spec", "template", "metadata", "annotations"));

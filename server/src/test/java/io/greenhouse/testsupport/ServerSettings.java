@@ -34,8 +34,9 @@ public final class ServerSettings {
             "(?:getOptionalValues?|getValues?|getConfigValue)\\(\\s*\"(greenhouse(?:\\.[a-z0-9-]+)+)\""
                     + "|\\(\\s*config\\s*,\\s*\"(greenhouse(?:\\.[a-z0-9-]+)+)\""
                     + "|@ConfigProperty\\(\\s*name\\s*=\\s*\"(greenhouse(?:\\.[a-z0-9-]+)+)\"");
+    /** A declared variable, or one only referenced (greenhouse.tls.enabled has no default on purpose). */
     private static final Pattern SERVER_XML_VARIABLE = Pattern.compile(
-            "<variable\\s+name=\"(greenhouse(?:\\.[a-z0-9-]+)+)\"");
+            "<variable\\s+name=\"(greenhouse(?:\\.[a-z0-9-]+)+)\"|\\$\\{(greenhouse(?:\\.[a-z0-9-]+)+)}");
 
     private final Path projectRoot;
 
@@ -103,7 +104,7 @@ public final class ServerSettings {
             Matcher m = SERVER_XML_VARIABLE.matcher(
                     Files.readString(projectRoot.resolve("src/main/liberty/config/server.xml")));
             while (m.find()) {
-                names.add(m.group(1));
+                names.add(m.group(1) != null ? m.group(1) : m.group(2));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

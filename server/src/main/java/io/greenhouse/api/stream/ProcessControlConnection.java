@@ -106,7 +106,11 @@ public class ProcessControlConnection extends UpgradedConnection {
         JsonValue source = payload.get("source");
         JsonValue signal = payload.get("signal");
         if (tty instanceof JsonObject t) {
-            process.resize(ProcessSpecReader.windowSize(t));
+            try {
+                process.resize(ProcessSpecReader.windowSize(t));
+            } catch (io.greenhouse.backend.GardenException e) {
+                LOG.fine(() -> "ignoring malformed tty payload: " + e.getMessage());
+            }
         } else if (source instanceof JsonNumber) {
             JsonValue data = payload.get("data");
             if (data instanceof JsonString s) {

@@ -1,7 +1,12 @@
 package io.greenhouse.api.stream;
 
+import io.greenhouse.api.AdminPort;
+import io.greenhouse.api.AdminPortFilter;
 import io.greenhouse.api.GardenExceptionMapper;
+import io.greenhouse.api.BodyTooLargeException;
+import io.greenhouse.api.BoundedInputStream;
 import io.greenhouse.api.JsonBodies;
+import io.greenhouse.api.RequestLimits;
 import io.greenhouse.backend.ContainerProcess;
 import io.greenhouse.backend.GardenBackend;
 import io.greenhouse.backend.ProcessSpec;
@@ -44,12 +49,20 @@ public class ProcessStreamFilter implements Filter {
     StreamRegistry streams;
     @Inject
     JsonBodies bodies;
+    @Inject
+    RequestLimits limits;
+    @Inject
+    AdminPort adminPort;
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
         HttpServletResponse resp = (HttpServletResponse) response;
+        if (adminPort.received(req.getLocalPort())) {
+            AdminPortFilter.refuse(bodies, resp);
+            return;
+        }
         String path = req.getRequestURI();
         String method = req.getMethod();
         Matcher m;
@@ -74,7 +87,11 @@ public class ProcessStreamFilter implements Filter {
     private void run(HttpServletRequest req, HttpServletResponse resp, String handle) throws IOException {
         // The request stream ends at Content-Length: what the client sends later arrives on the
         // upgraded connection, even when it came in the same TCP segment.
-        String body = new String(req.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        long max = limits.maxBodyBytes();
+        if (req.getContentLengthLong() > max) {
+            throw new BodyTooLargeException(max);
+        }
+        String body = new String(new BoundedInputStream(req.getInputStream(), max).readAllBytes(), StandardCharsets.UTF_8);
         ProcessSpec spec = ProcessSpecReader.read(body);
         ContainerProcess process = backend.run(handle, spec);
         control(req, resp, handle, process, HttpServletResponse.SC_CREATED);

@@ -3,6 +3,6 @@ package io.greenhouse.api.wire;
 import jakarta.json.bind.annotation.JsonbProperty;
 
 public record BandwidthLimitsJson(
-        @JsonbProperty("rate") Long rate,
-        @JsonbProperty("burst") Long burst) {
+        @JsonbProperty("rate") @GoType(GoType.Kind.UINT64) Long rate,
+        @JsonbProperty("burst") @GoType(GoType.Kind.UINT64) Long burst) {
 }

@@ -6,6 +6,6 @@ import jakarta.json.bind.annotation.JsonbProperty;
 public record BindMountJson(
         @JsonbProperty("src_path") String srcPath,
         @JsonbProperty("dst_path") String dstPath,
-        @JsonbProperty("mode") Integer mode,
-        @JsonbProperty("origin") Integer origin) {
+        @JsonbProperty("mode") @GoType(GoType.Kind.UINT8) Integer mode,
+        @JsonbProperty("origin") @GoType(GoType.Kind.UINT8) Integer origin) {
 }

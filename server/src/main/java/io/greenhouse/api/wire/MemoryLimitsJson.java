@@ -2,5 +2,5 @@ package io.greenhouse.api.wire;
 
 import jakarta.json.bind.annotation.JsonbProperty;
 
-public record MemoryLimitsJson(@JsonbProperty("limit_in_bytes") Long limitInBytes) {
+public record MemoryLimitsJson(@JsonbProperty("limit_in_bytes") @GoType(GoType.Kind.UINT64) Long limitInBytes) {
 }

@@ -9,7 +9,7 @@ import java.util.List;
  * addresses are strings (Go's net.IP); every field may be left out.
  */
 public record NetOutRuleJson(
-        @JsonbProperty("protocol") Integer protocol,
+        @JsonbProperty("protocol") @GoType(GoType.Kind.UINT8) Integer protocol,
         @JsonbProperty("networks") List<IpRangeJson> networks,
         @JsonbProperty("ports") List<PortRangeJson> ports,
         @JsonbProperty("icmps") IcmpControlJson icmps,
@@ -18,9 +18,9 @@ public record NetOutRuleJson(
     public record IpRangeJson(@JsonbProperty("start") String start, @JsonbProperty("end") String end) {
     }
 
-    public record PortRangeJson(@JsonbProperty("start") Integer start, @JsonbProperty("end") Integer end) {
+    public record PortRangeJson(@JsonbProperty("start") @GoType(GoType.Kind.UINT16) Integer start, @JsonbProperty("end") @GoType(GoType.Kind.UINT16) Integer end) {
     }
 
-    public record IcmpControlJson(@JsonbProperty("type") Integer type, @JsonbProperty("code") Integer code) {
+    public record IcmpControlJson(@JsonbProperty("type") @GoType(GoType.Kind.UINT8) Integer type, @JsonbProperty("code") @GoType(GoType.Kind.UINT8) Integer code) {
     }
 }
