@@ -105,6 +105,8 @@ class ApiFuzzIT extends CellTestSupport {
                 new Route("POST", "/containers/{handle}/net/out/bulk", Json.createArrayBuilder().add(rule).build()),
                 new Route("POST", "/containers/{handle}/checkpoint", json("{\"leave_running\":true}")),
                 new Route("POST", "/containers/{handle}/restore", null),
+                new Route("GET", "/containers/{handle}/checkpoint", null),
+                new Route("PUT", "/containers/{handle}/checkpoint", null),
                 new Route("PUT", "/containers/{handle}/files", null),
                 new Route("GET", "/containers/{handle}/files", null),
                 // The hijacked routes, served by the stream filter.
