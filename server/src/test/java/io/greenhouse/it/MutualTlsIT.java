@@ -40,6 +40,8 @@ class MutualTlsIT extends CellTestSupport {
 
     @BeforeEach
     void makeCertificates() throws IOException {
+        // fresh stores each time: keytool refuses to add a key pair to a store left by an earlier run
+        io.greenhouse.linux.FileTrees.delete(cell.work.resolve("tls-it"));
         dir = Files.createDirectories(cell.work.resolve("tls-it"));
         keytool("-genkeypair", "-alias", "ca", "-dname", "CN=greenhouse-test-ca", "-keyalg", "EC", "-groupname", "secp256r1",
                 "-ext", "bc:c", "-validity", "2", "-keystore", file("ca.p12"));
