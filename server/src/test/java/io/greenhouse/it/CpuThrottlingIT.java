@@ -59,7 +59,9 @@ class CpuThrottlingIT extends CellTestSupport {
     /** Runs a command detached in the container with runC, as an app would run. */
     private void detached(String handle, String script) {
         TestCell.run(cell.runtimeBinary, "--root", cell.runtimeRoot.toString(), "exec", "-d", handle,
-                "sh", "-c", script);
+                // runc exec -d hands the process its own stdio: a detached process holding the pipe
+                // TestCell.run reads would keep that read waiting until the process ends
+                "sh", "-c", "exec </dev/null >/dev/null 2>&1; " + script);
     }
 
     private String cpuCgroupOf(String handle, String processName) {
