@@ -88,9 +88,9 @@ class CrashIT extends CellTestSupport {
     @Test
     void killsAtRandomMomentsNeverLeaveAListedButBrokenContainer() {
         Random random = new Random(Long.getLong("greenhouse.test.seed", System.nanoTime()));
-        // 20 in the suite (each kill is a Liberty restart: the suite's largest cost); a soak by hand
+        // 8 in the suite (each kill is a Liberty restart: the suite's largest cost); a soak by hand
         // takes more, e.g. -Dgreenhouse.test.crash-kills=500.
-        int kills = Integer.getInteger("greenhouse.test.crash-kills", 20);
+        int kills = Integer.getInteger("greenhouse.test.crash-kills", 8);
         int complete = 0;
         for (int i = 0; i < kills; i++) {
             String handle = "crash-random-" + i;
