@@ -266,6 +266,11 @@ public final class GardenClient {
                 .header("Connection", "close")
                 .GET()
                 .build();
+        return streamedBody(request);
+    }
+
+    /** The answer's body as it arrives; an error answer, read whole, becomes the Garden error it carries. */
+    private java.io.InputStream streamedBody(HttpRequest request) {
         HttpResponse<java.io.InputStream> r = sendAlone(request, HttpResponse.BodyHandlers.ofInputStream());
         if (r.statusCode() < 200 || r.statusCode() > 299) {
             String body;
@@ -313,17 +318,7 @@ public final class GardenClient {
                 .header("Accept", "application/x-tar")
                 .GET()
                 .build();
-        HttpResponse<java.io.InputStream> r = sendAlone(request, HttpResponse.BodyHandlers.ofInputStream());
-        if (r.statusCode() < 200 || r.statusCode() > 299) {
-            String body;
-            try (java.io.InputStream in = r.body()) {
-                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            throw error(r.statusCode(), parse(body), body);
-        }
-        return r.body();
+        return streamedBody(request);
     }
 
     /** Makes container {@code handle} on this cell from another cell's archive, checkpointed; returns its handle. */
