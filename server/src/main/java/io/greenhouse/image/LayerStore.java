@@ -227,6 +227,9 @@ public final class LayerStore {
                     + "the image config's diff id " + layer.diffId());
         }
         Files.writeString(work.resolve("size"), Long.toString(unpacked.bytes()), StandardCharsets.US_ASCII);
+        // the use time comes from the store's clock, like touch(): the file system's own write
+        // time can tie between layers fetched in the same tick and then the collection order is arbitrary
+        Files.setLastModifiedTime(work.resolve("size"), FileTime.from(clock.instant()));
     }
 
     private static final class Counting extends FilterInputStream {
