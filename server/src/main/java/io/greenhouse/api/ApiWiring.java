@@ -34,7 +34,9 @@ public class ApiWiring {
 
     @Produces
     @Singleton
-    AdminPort adminPort() {
-        return new AdminPort(config.getOptionalValue("greenhouse.admin.port", Integer.class).orElse(AdminPort.DEFAULT));
+    GardenPort gardenPort() {
+        return new GardenPort(
+                config.getOptionalValue("greenhouse.admin.port", Integer.class).orElse(GardenPort.DEFAULT_ADMIN_PORT),
+                config.getOptionalValue("greenhouse.tls.enabled", Boolean.class).orElse(false));
     }
 }

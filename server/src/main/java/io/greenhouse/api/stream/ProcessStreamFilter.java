@@ -1,7 +1,7 @@
 package io.greenhouse.api.stream;
 
-import io.greenhouse.api.AdminPort;
-import io.greenhouse.api.AdminPortFilter;
+import io.greenhouse.api.GardenPort;
+import io.greenhouse.api.GardenPortFilter;
 import io.greenhouse.api.GardenExceptionMapper;
 import io.greenhouse.api.BodyTooLargeException;
 import io.greenhouse.api.BoundedInputStream;
@@ -52,15 +52,14 @@ public class ProcessStreamFilter implements Filter {
     @Inject
     RequestLimits limits;
     @Inject
-    AdminPort adminPort;
+    GardenPort gardenPort;
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
         HttpServletResponse resp = (HttpServletResponse) response;
-        if (adminPort.received(req.getLocalPort())) {
-            AdminPortFilter.refuse(bodies, resp);
+        if (GardenPortFilter.refused(gardenPort, bodies, req, resp)) {
             return;
         }
         String path = req.getRequestURI();

@@ -12,36 +12,43 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
- * Refuses every Garden route on the admin center's port ({@link AdminPort}), with Garden's error
- * JSON and 403. The hijacked process routes check it too (ProcessStreamFilter), so the order in
- * which the container runs the two filters does not matter.
+ * Refuses, with Garden's error JSON and 403, every request {@link GardenPort} says is not to be
+ * served. The hijacked process routes check it too (ProcessStreamFilter), so the order in which
+ * the container runs the two filters does not matter.
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
-public class AdminPortFilter implements Filter {
+public class GardenPortFilter implements Filter {
     /** Field-injected: the servlet container constructs filters itself. */
     @Inject
-    AdminPort adminPort;
+    GardenPort gardenPort;
     @Inject
     JsonBodies bodies;
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (adminPort.received(request.getLocalPort())) {
-            refuse(bodies, (HttpServletResponse) response);
+        if (refused(gardenPort, bodies, request, (HttpServletResponse) response)) {
             return;
         }
         chain.doFilter(request, response);
     }
 
-    public static void refuse(JsonBodies bodies, HttpServletResponse response) throws IOException {
-        GardenException e = new GardenException("the Garden API is not served on the admin center's port");
-        byte[] body = bodies.write(GardenExceptionMapper.toError(e)).getBytes(StandardCharsets.UTF_8);
+    /** Answers the refusal when there is one; true when it did. */
+    public static boolean refused(GardenPort port, JsonBodies bodies, ServletRequest request,
+                                  HttpServletResponse response) throws IOException {
+        Optional<String> why = port.refusal(request.getLocalPort(), request.isSecure());
+        if (why.isEmpty()) {
+            return false;
+        }
+        byte[] body = bodies.write(GardenExceptionMapper.toError(new GardenException(why.get())))
+                .getBytes(StandardCharsets.UTF_8);
         response.setStatus(HttpServletResponse.SC_FORBIDDEN);
         response.setContentType("application/json");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
+        return true;
     }
 }
