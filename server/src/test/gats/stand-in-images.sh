@@ -14,7 +14,7 @@
 # busybox, tar and gcc (with static glibc, for the sudo stand-in).
 #
 # The images (base = the busybox rootfs, its first layer, shared by all):
-#   cloudfoundry/garden-rootfs   base + alice 1001:1010 (groups 1010 alice, 1011 alice-extra),
+#   cloudfoundry/garden-rootfs   base + alice 1001:1010 (member of 1010 alice and 1011 alice-extra),
 #                                testuser 1000 (testuser:staff is 1000:50), /home/{alice,testuser},
 #                                /bin/usemem-with-setuid (mode 4755), /sbin/hello-world (only in
 #                                /sbin), /test/bar hidden by a third layer's opaque /test holding foo;
@@ -116,7 +116,9 @@ build_and_push() {
 
   # cloudfoundry/garden-rootfs
   s=$(stage garden-rootfs)
-  echo 'alice:x:1010:' >> "$s/etc/group"
+  # alice is listed in both of her groups (as busybox's adduser -G and addgroup USER GROUP leave
+  # it): the users spec expects both as supplementary groups (Groups: 1010 1011).
+  echo 'alice:x:1010:alice' >> "$s/etc/group"
   echo 'alice-extra:x:1011:alice' >> "$s/etc/group"
   echo 'testuser:x:1000:' >> "$s/etc/group"
   add_user "$s" alice 1001 1010 /home/alice
