@@ -25,7 +25,8 @@
 #   cfgarden/preexisting_users   base + alice 1000:1000 owning /home/alice/alicesfile, /.foo
 #                                ("this is a pre-existing dotfile"). Security "with a docker image".
 #   ubuntu:14.04                 base + /etc/sudoers (0440, root only), /usr/bin/sudo (4755, the
-#                                static stand-in-sudo.c), /usr/sbin/useradd (-U -m NAME, over adduser).
+#                                static stand-in-sudo.c), /usr/sbin/useradd (-U -m NAME, over adduser),
+#                                the host's GNU /bin/date (with libc, ld.so) for `date --set "+2 minutes"`.
 #                                Security privileged "the user changes to root" (chown, date).
 #   cloudfoundry/garden-fuse     base + alice, /usr/bin/getfattr (the host's, with its libc and
 #                                ld.so), /usr/bin/ping (a busybox copy) with security.capability
@@ -100,6 +101,16 @@ add_user() { # ROOT NAME UID GID HOME
   chmod 755 "$1$5"
 }
 
+# A dynamically linked host binary (Debian's, linked against libc only) at DEST, with the libc and
+# loader it needs. Replaces a busybox applet link there without touching busybox itself.
+host_binary() { # ROOT SOURCE DEST
+  rm -f "$1$3"
+  install -m 0755 "$2" "$1$3"
+  mkdir -p "$1/lib/x86_64-linux-gnu" "$1/lib64"
+  cp -L /lib/x86_64-linux-gnu/libc.so.6 "$1/lib/x86_64-linux-gnu/"
+  cp -L /lib64/ld-linux-x86-64.so.2 "$1/lib64/"
+}
+
 default_env() { printf 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n' > "$1"; }
 
 push() { python3 "$here/stand-in-push.py" "$registry" "$@"; }
@@ -160,17 +171,17 @@ shift $((OPTIND - 1))
 exec adduser -D "$1"
 EOF
   chmod 755 "$s/usr/sbin/useradd"
-  layer "$s" "$l/ubuntu-14.04.tar" usr/bin/sudo usr/sbin/useradd etc/sudoers
+  # GNU date, whose --set takes the spec's "+2 minutes" (busybox's refuses it before it ever
+  # asks the kernel, which would make the spec pass without testing CAP_SYS_TIME).
+  host_binary "$s" /bin/date /bin/date
+  layer "$s" "$l/ubuntu-14.04.tar" usr/bin/sudo usr/sbin/useradd etc/sudoers bin/date lib/x86_64-linux-gnu lib64
   push library/ubuntu 14.04 "$l/default.env" "$l/base.tar" "$l/ubuntu-14.04.tar"
 
   # cloudfoundry/garden-fuse
   s=$(stage garden-fuse)
   echo 'alice:x:1000:' >> "$s/etc/group"
   add_user "$s" alice 1000 1000 /home/alice
-  install -m 0755 "$(command -v getfattr)" "$s/usr/bin/getfattr"
-  mkdir -p "$s/lib/x86_64-linux-gnu" "$s/lib64"
-  cp -L /lib/x86_64-linux-gnu/libc.so.6 "$s/lib/x86_64-linux-gnu/"
-  cp -L /lib64/ld-linux-x86-64.so.2 "$s/lib64/"
+  host_binary "$s" "$(command -v getfattr)" /usr/bin/getfattr
   rm -f "$s/usr/bin/ping"
   cp "$s/bin/busybox" "$s/usr/bin/ping"
   setfattr -n security.capability -v 0x0100000200200000000000000000000000000000 "$s/usr/bin/ping"
