@@ -203,7 +203,8 @@ public class CellWiring {
                         s.processBufferBytes(), new MonitorCgroups(CGROUP_ROOT, s.monitorCgroup()), s.runtimeTimeout()),
                 s.monitorSockets(), s.processBufferBytes(), new OciProcess(bundles.capabilities(), bundles.noNewPrivileges()),
                 new Peas(rootfs, runtime, bundles.pea(), s.runtimeBinary(), peasRoot),
-                clock, s.processExitedRetention(), threads.tasks(), new InRootFiles(syscalls));
+                clock, s.processExitedRetention(), threads.tasks(), new InRootFiles(syscalls),
+                bundles.users().forContainer(false));
     }
 
     @Produces

@@ -93,6 +93,11 @@ class ProcessIT extends CellTestSupport {
         assertEquals("1234", lines.get(4));
         ProcessStreams numeric = run("user", sh("id -u; id -g").add("user", "4321:4322").build(), 0);
         assertEquals("4321\n4322\n", numeric.stdoutText());
+        // Container root's new directory is its own (the host's maximus under the user namespace),
+        // not host root's, which the container sees as nobody (the upstream Process spec).
+        ProcessStreams root = run("user", sh("stat -c '%u %g %U' .").add("user", "root")
+                .add("dir", "/root/nonexistent").build(), 0);
+        assertEquals("0 0 root\n", root.stdoutText());
     }
 
     @Test
