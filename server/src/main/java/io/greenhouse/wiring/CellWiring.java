@@ -184,7 +184,8 @@ public class CellWiring {
     @Produces
     @Singleton
     RuncRuntime runc(Settings s, CellBundles bundles) {
-        return new RuncRuntime(s.runtimeBinary(), s.runtimeRoot(), bundles.container(), s.runtimeTimeout());
+        return new RuncRuntime(s.runtimeBinary(), s.runtimeRoot(), bundles.container(), s.runtimeTimeout(),
+                s.helpers().resolve("greenhouse-init"));
     }
 
     @Produces
