@@ -150,6 +150,12 @@ public class ProcessManager implements ProcessTable {
 
     /** The working directory to create, owned by the user's ids as the host sees them. */
     MonitorLauncher.WorkingDirectory workingDirectory(ProcessTarget target, String cwd, ExecUser user) {
+        MonitorLauncher.Owner owner = owner(target, user);
+        return new MonitorLauncher.WorkingDirectory(target.rootfs(), cwd, owner.uid(), owner.gid());
+    }
+
+    /** The user's ids as the host sees them (through the container's user namespace, if it has one). */
+    MonitorLauncher.Owner owner(ProcessTarget target, ExecUser user) {
         long uid = Integer.toUnsignedLong(user.uid());
         long gid = Integer.toUnsignedLong(user.gid());
         if (!target.privileged() && unprivilegedUsers != null) {
@@ -160,7 +166,7 @@ public class ProcessManager implements ProcessTable {
                         + Integer.toUnsignedString(user.gid()) + ") is not mapped in the container's user namespace");
             }
         }
-        return new MonitorLauncher.WorkingDirectory(target.rootfs(), cwd, (int) uid, (int) gid);
+        return new MonitorLauncher.Owner((int) uid, (int) gid);
     }
 
     private void start(ProcessTarget target, ProcessSpec spec, MonitoredProcess process) {
@@ -186,7 +192,7 @@ public class ProcessManager implements ProcessTable {
             throw new UncheckedIOException("preparing process directory " + dir, e);
         }
         Path socket = socket(target.handle(), process.id());
-        launcher.launch(target.handle(), dir, socket, spec.tty() != null, ensure);
+        launcher.launch(target.handle(), dir, socket, spec.tty() != null, ensure, null, owner(target, user));
         try {
             process.connect(MonitorLink.connect(socket));
         } catch (IOException e) {
@@ -219,7 +225,7 @@ public class ProcessManager implements ProcessTable {
         peas.writeBundle(container, pea, spec, runtimeId, processSpec);
         Path socket = socket(container.handle(), process.id());
         launcher.launch(container.handle(), dir, socket, spec.tty() != null, ensure,
-                new MonitorLauncher.Pea(runtimeId, peas.runtimeRoot(), pea.rootfs()));
+                new MonitorLauncher.Pea(runtimeId, peas.runtimeRoot(), pea.rootfs()), owner(pea, user));
         try {
             process.connect(MonitorLink.connect(socket));
         } catch (IOException e) {

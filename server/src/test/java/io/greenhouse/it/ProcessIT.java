@@ -100,6 +100,23 @@ class ProcessIT extends CellTestSupport {
         assertEquals("0 0 root\n", root.stdoutText());
     }
 
+    /** /dev/stdout is /proc/self/fd/1: reopening a pipe is checked against its owner (upstream Lifecycle specs). */
+    @Test
+    void everyUserMayReopenItsOwnStdio() {
+        cell.client.create("stdio");
+        run("stdio", sh("adduser -D -u 1234 alice || adduser alice 1234").build(), 0);
+        for (String user : List.of("alice", "root")) {
+            ProcessStreams io = ProcessStreams.collecting();
+            GardenProcess p = cell.client.run("stdio", sh("cat </dev/stdin >/dev/stdout; echo -n cake >/dev/stderr")
+                    .add("user", user).build(), io);
+            p.stdin("potato");
+            p.closeStdin();
+            assertEquals(0, p.await(WAIT), () -> user + ": " + io.stderrText());
+            assertEquals("potato", io.stdoutText(), user);
+            assertEquals("cake", io.stderrText(), user);
+        }
+    }
+
     @Test
     void anUnknownUserIsAClearError() {
         cell.client.create("nouser");
