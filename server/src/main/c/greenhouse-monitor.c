@@ -64,6 +64,8 @@ struct options {
     /* A pea: the runtime runs the bundle in this directory; on exit the monitor removes it. */
     const char *bundle, *pea_rootfs;
     long uid, gid;
+    /* --uid/--gid given: the process's host ids, which its stdio pipes are made to belong to. */
+    int owner_set;
     int tty;
     size_t buffer;
     /* Longest wait, in seconds, for the runtime to start the process (a hung runtime fails the start). */
@@ -836,6 +838,18 @@ static int run_monitor(struct options *opt, int report_fd) {
         child_out = pout[1];
         m.err.fd = perr[0];
         child_err = perr[1];
+        /*
+         * The process may reopen its stdio (/dev/stdout is /proc/self/fd/1): a pipe is checked like
+         * a file of its owner, and the monitor's own ids (host root, unmapped in a user namespace)
+         * would shut every other user of the container out. Both ends share one inode.
+         */
+        if (opt->owner_set && (fchown(pin[0], (uid_t) opt->uid, (gid_t) opt->gid) != 0
+                               || fchown(pout[1], (uid_t) opt->uid, (gid_t) opt->gid) != 0
+                               || fchown(perr[1], (uid_t) opt->uid, (gid_t) opt->gid) != 0)) {
+            report(report_fd, "error owning the stdio pipes: %s", strerror(errno));
+            unlink(opt->socket_path);
+            return 1;
+        }
         /* Big pipes: fewer wake-ups at high output rates. */
         fcntl(m.out.fd, F_SETPIPE_SZ, 1 << 20);
         fcntl(m.err.fd, F_SETPIPE_SZ, 1 << 20);
@@ -973,7 +987,7 @@ static int run_monitor(struct options *opt, int report_fd) {
 
 static void usage(void) {
     fprintf(stderr, "usage: greenhouse-monitor --runtime BIN --runtime-root DIR --handle H --dir PROCESS_DIR "
-                    "--socket PATH [--tty] [--buffer BYTES] [--runtime-timeout SECONDS] [--rootfs DIR --ensure-dir PATH --uid N --gid N] "
+                    "--socket PATH [--tty] [--buffer BYTES] [--runtime-timeout SECONDS] [--rootfs DIR --ensure-dir PATH] [--uid N --gid N] "
                     "[--bundle DIR --pea-rootfs DIR] [--cgroup-procs FILE]...\n");
     exit(2);
 }
@@ -1051,8 +1065,10 @@ int main(int argc, char **argv) {
             opt.ensure_dir = v;
         } else if (strcmp(a, "--uid") == 0) {
             opt.uid = number_arg(a, v, 0, 0xFFFFFFFEL);
+            opt.owner_set = 1;
         } else if (strcmp(a, "--gid") == 0) {
             opt.gid = number_arg(a, v, 0, 0xFFFFFFFEL);
+            opt.owner_set = 1;
         } else if (strcmp(a, "--cgroup-procs") == 0) {
             if (opt.ncgroups == MAX_CGROUPS) {
                 usage();

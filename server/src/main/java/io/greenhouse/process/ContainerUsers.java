@@ -75,7 +75,9 @@ public final class ContainerUsers {
                 throw new GardenException("unable to find group " + groupPart + ": no matching entries in group file");
             }
         }
-        return new ExecUser(name, uid, gid, supplementaryGroups(name, gid), home);
+        // As runC's user lookup (Guardian's): supplementary groups only in the implicit form.
+        List<Integer> additional = groupPart == null || groupPart.isEmpty() ? supplementaryGroups(name) : List.of();
+        return new ExecUser(name, uid, gid, additional, home);
     }
 
     private String[] findPasswd(String user) {
@@ -96,13 +98,17 @@ public final class ContainerUsers {
         return null;
     }
 
-    private List<Integer> supplementaryGroups(String user, int primary) {
+    /**
+     * Every group that lists the user as a member, its primary group too when listed there (the
+     * kernel then reports it among the process's groups, as under runC and Guardian).
+     */
+    private List<Integer> supplementaryGroups(String user) {
         List<Integer> gids = new ArrayList<>();
         for (String[] f : entries(group, 4)) {
             for (String member : f[3].split(",")) {
                 if (member.trim().equals(user) && isNumber(f[2])) {
                     int gid = Integer.parseInt(f[2]);
-                    if (gid != primary && !gids.contains(gid)) {
+                    if (!gids.contains(gid)) {
                         gids.add(gid);
                     }
                 }

@@ -51,6 +51,10 @@ public final class MonitorLauncher {
     public record WorkingDirectory(Path rootfs, String path, int uid, int gid) {
     }
 
+    /** The host ids a process runs as, to whom its stdio pipes are given (it may reopen /dev/stdout). */
+    public record Owner(int uid, int gid) {
+    }
+
     /**
      * A pea: the monitor runs the bundle in the process directory as runtime container
      * {@code runtimeId} under {@code runtimeRoot}, and on exit deletes it and unmounts {@code rootfs}.
@@ -65,6 +69,12 @@ public final class MonitorLauncher {
 
     /** As {@link #launch(String, Path, Path, boolean, WorkingDirectory)}, for a pea when {@code pea} is given. */
     public void launch(String handle, Path processDir, Path socket, boolean tty, WorkingDirectory dir, Pea pea) {
+        launch(handle, processDir, socket, tty, dir, pea, null);
+    }
+
+    /** As above; {@code owner} (the same ids as {@code dir}'s when both are given) owns the stdio pipes. */
+    public void launch(String handle, Path processDir, Path socket, boolean tty, WorkingDirectory dir, Pea pea,
+                       Owner owner) {
         List<String> cmd = new ArrayList<>(List.of(monitorBinary.toString(),
                 "--runtime", runtimeBinary,
                 "--runtime-root", pea == null ? runtimeRoot.toString() : pea.runtimeRoot().toString(),
@@ -86,6 +96,9 @@ public final class MonitorLauncher {
         if (dir != null) {
             cmd.addAll(List.of("--rootfs", dir.rootfs().toString(), "--ensure-dir", dir.path(),
                     "--uid", Integer.toUnsignedString(dir.uid()), "--gid", Integer.toUnsignedString(dir.gid())));
+        } else if (owner != null) {
+            // monitors built before they owned the pipes take the ids and ignore them without a directory
+            cmd.addAll(List.of("--uid", Integer.toUnsignedString(owner.uid()), "--gid", Integer.toUnsignedString(owner.gid())));
         }
         String out;
         int code;

@@ -8,6 +8,7 @@ import io.greenhouse.backend.ProcessSignal;
 import io.greenhouse.backend.ProcessSpec;
 import io.greenhouse.backend.ProcessTable;
 import io.greenhouse.backend.ProcessTarget;
+import io.greenhouse.backend.UserNamespace;
 import io.greenhouse.oci.OciJson;
 import io.greenhouse.oci.Process;
 import io.greenhouse.linux.InRootFiles;
@@ -61,9 +62,23 @@ public class ProcessManager implements ProcessTable {
 
     /** Reads the container's own /etc/passwd and checks working directories, inside its root. */
     private final InRootFiles rootFiles;
+    /**
+     * The ids of unprivileged containers on the host (null: they run in the host's user namespace).
+     * The monitor creates a missing working directory from the host, so it must own it by the host
+     * ids the container's user has there, or container root's directory would belong to host root,
+     * which the container sees as nobody.
+     */
+    private final UserNamespace unprivilegedUsers;
 
     public ProcessManager(MonitorLauncher launcher, Path socketsDir, int bufferBytes, OciProcess processSpecs,
                           Peas peas, Clock clock, Duration exitedRetention, Executor pumps, InRootFiles rootFiles) {
+        this(launcher, socketsDir, bufferBytes, processSpecs, peas, clock, exitedRetention, pumps, rootFiles, null);
+    }
+
+    public ProcessManager(MonitorLauncher launcher, Path socketsDir, int bufferBytes, OciProcess processSpecs,
+                          Peas peas, Clock clock, Duration exitedRetention, Executor pumps, InRootFiles rootFiles,
+                          UserNamespace unprivilegedUsers) {
+        this.unprivilegedUsers = unprivilegedUsers;
         this.launcher = launcher;
         this.socketsDir = socketsDir;
         this.bufferBytes = bufferBytes;
@@ -133,6 +148,27 @@ public class ProcessManager implements ProcessTable {
         }
     }
 
+    /** The working directory to create, owned by the user's ids as the host sees them. */
+    MonitorLauncher.WorkingDirectory workingDirectory(ProcessTarget target, String cwd, ExecUser user) {
+        MonitorLauncher.Owner owner = owner(target, user);
+        return new MonitorLauncher.WorkingDirectory(target.rootfs(), cwd, owner.uid(), owner.gid());
+    }
+
+    /** The user's ids as the host sees them (through the container's user namespace, if it has one). */
+    MonitorLauncher.Owner owner(ProcessTarget target, ExecUser user) {
+        long uid = Integer.toUnsignedLong(user.uid());
+        long gid = Integer.toUnsignedLong(user.gid());
+        if (!target.privileged() && unprivilegedUsers != null) {
+            uid = unprivilegedUsers.hostUid(uid);
+            gid = unprivilegedUsers.hostGid(gid);
+            if (uid < 0 || gid < 0) {
+                throw new GardenException("user " + user.name() + " (" + Integer.toUnsignedString(user.uid()) + ":"
+                        + Integer.toUnsignedString(user.gid()) + ") is not mapped in the container's user namespace");
+            }
+        }
+        return new MonitorLauncher.Owner((int) uid, (int) gid);
+    }
+
     private void start(ProcessTarget target, ProcessSpec spec, MonitoredProcess process) {
         ExecUser user = ContainerUsers.of(rootFiles, target.rootfs()).resolve(spec.user());
         String cwd = spec.dir().isEmpty() ? user.home() : spec.dir();
@@ -142,7 +178,7 @@ public class ProcessManager implements ProcessTable {
         // The spec's dir is created (owned by the user) if missing; an absent home means "/".
         MonitorLauncher.WorkingDirectory ensure = null;
         if (!spec.dir().isEmpty()) {
-            ensure = new MonitorLauncher.WorkingDirectory(target.rootfs(), cwd, user.uid(), user.gid());
+            ensure = workingDirectory(target, cwd, user);
         } else if (!rootFiles.isDirectory(target.rootfs(), cwd)) {
             cwd = "/";
         }
@@ -156,7 +192,7 @@ public class ProcessManager implements ProcessTable {
             throw new UncheckedIOException("preparing process directory " + dir, e);
         }
         Path socket = socket(target.handle(), process.id());
-        launcher.launch(target.handle(), dir, socket, spec.tty() != null, ensure);
+        launcher.launch(target.handle(), dir, socket, spec.tty() != null, ensure, null, owner(target, user));
         try {
             process.connect(MonitorLink.connect(socket));
         } catch (IOException e) {
@@ -183,13 +219,13 @@ public class ProcessManager implements ProcessTable {
         ExecUser user = ContainerUsers.of(rootFiles, pea.rootfs()).resolve(spec.user());
         String cwd = spec.dir().isEmpty() ? "/" : spec.dir().startsWith("/") ? spec.dir() : "/" + spec.dir();
         MonitorLauncher.WorkingDirectory ensure = spec.dir().isEmpty() ? null
-                : new MonitorLauncher.WorkingDirectory(pea.rootfs(), cwd, user.uid(), user.gid());
+                : workingDirectory(pea, cwd, user);
         Process processSpec = processSpecs.build(pea, spec, user, cwd);
         json.write(dir.resolve(ProcessDirectory.PROCESS_SPEC), processSpec);
         peas.writeBundle(container, pea, spec, runtimeId, processSpec);
         Path socket = socket(container.handle(), process.id());
         launcher.launch(container.handle(), dir, socket, spec.tty() != null, ensure,
-                new MonitorLauncher.Pea(runtimeId, peas.runtimeRoot(), pea.rootfs()));
+                new MonitorLauncher.Pea(runtimeId, peas.runtimeRoot(), pea.rootfs()), owner(pea, user));
         try {
             process.connect(MonitorLink.connect(socket));
         } catch (IOException e) {

@@ -38,6 +38,8 @@ public final class RuncRuntime implements ContainerRuntime {
     private final BundleRules bundle;
     private final OciJson json = new OciJson();
     private final StateFiles stateFiles;
+    /** The host's init, copied into each privileged container's bundle; null: none can start. */
+    private final Path initBinary;
 
     /** @param bundle the rules of a container's bundle (the cell's {@code CellBundles.container()}) */
     public RuncRuntime(String binary, Path root, BundleRules bundle) {
@@ -45,6 +47,11 @@ public final class RuncRuntime implements ContainerRuntime {
     }
 
     public RuncRuntime(String binary, Path root, BundleRules bundle, Duration timeout) {
+        this(binary, root, bundle, timeout, null);
+    }
+
+    public RuncRuntime(String binary, Path root, BundleRules bundle, Duration timeout, Path initBinary) {
+        this.initBinary = initBinary;
         this.timeout = timeout;
         this.binary = binary;
         this.root = root;
@@ -65,6 +72,7 @@ public final class RuncRuntime implements ContainerRuntime {
         Path bundle = plan.bundleDirectory();
         io.greenhouse.oci.Spec spec = this.bundle.build(BundleInput.container(plan));
         json.writeConfig(bundle, spec);
+        PrivateInit.place(spec, bundle, initBinary);
         if (spec.linux().uidMappings() != null) {
             CgroupSearch.openParents(CGROUP_ROOT, spec.linux().cgroupsPath());
             ContainerRootFiles.own(spec, bundle);

@@ -184,7 +184,8 @@ public class CellWiring {
     @Produces
     @Singleton
     RuncRuntime runc(Settings s, CellBundles bundles) {
-        return new RuncRuntime(s.runtimeBinary(), s.runtimeRoot(), bundles.container(), s.runtimeTimeout());
+        return new RuncRuntime(s.runtimeBinary(), s.runtimeRoot(), bundles.container(), s.runtimeTimeout(),
+                s.helpers().resolve("greenhouse-init"));
     }
 
     @Produces
@@ -203,7 +204,8 @@ public class CellWiring {
                         s.processBufferBytes(), new MonitorCgroups(CGROUP_ROOT, s.monitorCgroup()), s.runtimeTimeout()),
                 s.monitorSockets(), s.processBufferBytes(), new OciProcess(bundles.capabilities(), bundles.noNewPrivileges()),
                 new Peas(rootfs, runtime, bundles.pea(), s.runtimeBinary(), peasRoot),
-                clock, s.processExitedRetention(), threads.tasks(), new InRootFiles(syscalls));
+                clock, s.processExitedRetention(), threads.tasks(), new InRootFiles(syscalls),
+                bundles.users().forContainer(false));
     }
 
     @Produces

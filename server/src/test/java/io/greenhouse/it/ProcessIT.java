@@ -93,6 +93,28 @@ class ProcessIT extends CellTestSupport {
         assertEquals("1234", lines.get(4));
         ProcessStreams numeric = run("user", sh("id -u; id -g").add("user", "4321:4322").build(), 0);
         assertEquals("4321\n4322\n", numeric.stdoutText());
+        // Container root's new directory is its own (the host's maximus under the user namespace),
+        // not host root's, which the container sees as nobody (the upstream Process spec).
+        ProcessStreams root = run("user", sh("stat -c '%u %g %U' .").add("user", "root")
+                .add("dir", "/root/nonexistent").build(), 0);
+        assertEquals("0 0 root\n", root.stdoutText());
+    }
+
+    /** /dev/stdout is /proc/self/fd/1: reopening a pipe is checked against its owner (upstream Lifecycle specs). */
+    @Test
+    void everyUserMayReopenItsOwnStdio() {
+        cell.client.create("stdio");
+        run("stdio", sh("adduser -D -u 1234 alice || adduser alice 1234").build(), 0);
+        for (String user : List.of("alice", "root")) {
+            ProcessStreams io = ProcessStreams.collecting();
+            GardenProcess p = cell.client.run("stdio", sh("cat </dev/stdin >/dev/stdout; echo -n cake >/dev/stderr")
+                    .add("user", user).build(), io);
+            p.stdin("potato");
+            p.closeStdin();
+            assertEquals(0, p.await(WAIT), () -> user + ": " + io.stderrText());
+            assertEquals("potato", io.stdoutText(), user);
+            assertEquals("cake", io.stderrText(), user);
+        }
     }
 
     @Test

@@ -202,10 +202,18 @@ class SecurityIT extends CellTestSupport {
         for (Path b : binaries) {
             before.add(sha256(b));
         }
+        Path hostInit = cell.settings.helpers().resolve("greenhouse-init");
+        String initOwnerAndMode = TestCell.run("stat", "-c", "%u:%g %a", hostInit.toString());
         theHostsRuntimeCannotBeOpenedForWriting(create("sec-exe", false));
-        // container root is host root here: the read-only bind mount and runC's sealed copy of
-        // itself are what protect the host
-        theHostsRuntimeCannotBeOpenedForWriting(create("sec-exe-priv", true));
+        // container root is host root here: its init is a copy of its own and runC's sealed copy of
+        // itself is what protects the host
+        String privileged = create("sec-exe-priv", true);
+        theHostsRuntimeCannotBeOpenedForWriting(privileged);
+        // it may re-own and chmod all of /tmp, its init included (the upstream privileged chown
+        // spec), and that changes its own copy only
+        assertEquals("1000 700\n", out(privileged, sh("chown -R 1000:1000 /tmp && chmod 700 /tmp/garden-init"
+                + " && stat -c '%u %a' /tmp/garden-init").build()));
+        assertEquals(initOwnerAndMode, TestCell.run("stat", "-c", "%u:%g %a", hostInit.toString()));
         for (int i = 0; i < binaries.size(); i++) {
             assertEquals(before.get(i), sha256(binaries.get(i)), binaries.get(i) + " changed");
         }

@@ -34,6 +34,26 @@ class StandardMountsRuleTest {
     }
 
     @Test
+    void aPrivilegedContainerBindsAWritableInitOfItsOwnFromItsBundle() {
+        BundleInput privileged = Plans.container(true);
+        Mount init = at(rule.apply(Spec.base(), privileged), InitProcessRule.INIT_PATH);
+        assertEquals(new Mount(InitProcessRule.INIT_PATH, "bind",
+                privileged.plan().bundleDirectory().resolve(StandardMountsRule.PRIVATE_INIT).toString(),
+                List.of("bind")), init);
+    }
+
+    @Test
+    void peasBindTheHostsInitReadOnlyInAPrivilegedContainerToo() {
+        BundleInput pea = Plans.pea(42, false);
+        BundleInput privilegedPea = BundleInput.pea(new io.greenhouse.backend.ContainerPlan(pea.plan().handle(), "",
+                pea.plan().bundleDirectory(), pea.plan().rootfs(), List.of(), List.of(),
+                io.greenhouse.backend.ResourceLimits.NONE, true), pea.pea());
+        Mount init = at(rule.apply(Spec.base(), privilegedPea), InitProcessRule.INIT_PATH);
+        assertEquals(List.of("bind", "ro"), init.options());
+        assertEquals("/helpers/greenhouse-init", init.source());
+    }
+
+    @Test
     void mountsComeAfterThoseAlreadyThere() {
         Mount first = new Mount("/first", "tmpfs", "tmpfs", List.of());
         Spec spec = rule.apply(Spec.base().plusMounts(List.of(first)), Plans.container());

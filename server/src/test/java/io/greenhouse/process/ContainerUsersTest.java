@@ -59,8 +59,19 @@ class ContainerUsersTest {
     }
 
     @Test
-    void aGroupNameSetsThePrimaryGroup() {
-        assertEquals(50, users.resolve("bob:staff").gid());
+    void aGroupNameSetsThePrimaryGroupAndNoSupplementaryOnes() {
+        ExecUser bob = users.resolve("bob:staff");
+        assertEquals(50, bob.gid());
+        assertEquals(List.of(), bob.additionalGids());
+        assertEquals(List.of(), users.resolve("alice:video").additionalGids());
+    }
+
+    @Test
+    void aPrimaryGroupThatListsTheUserIsAmongItsSupplementaryGroups() {
+        // The upstream users spec: alice 1001:1010, listed in 1010 and 1011, has Groups: 1010 1011.
+        ContainerUsers db = new ContainerUsers("alice:x:1001:1010::/home/alice:/bin/sh\n",
+                "alice:x:1010:alice\nextra:x:1011:alice\nother:x:1012:bob\n");
+        assertEquals(List.of(1010, 1011), db.resolve("alice").additionalGids());
     }
 
     @Test

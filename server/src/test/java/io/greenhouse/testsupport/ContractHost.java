@@ -66,7 +66,8 @@ public final class ContractHost {
     }
 
     public RuncRuntime runtime() {
-        return new RuncRuntime(cell.runtimeBinary(), runtimeRoot, bundles().container());
+        return new RuncRuntime(cell.runtimeBinary(), runtimeRoot, bundles().container(), java.time.Duration.ofSeconds(60),
+                cell.helpers().resolve("greenhouse-init"));
     }
 
     /** A fresh directory for a container's bundle (and, for processes, its depot entry). */
