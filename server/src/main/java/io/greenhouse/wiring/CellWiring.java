@@ -33,6 +33,7 @@ import io.greenhouse.depot.RecordCodec;
 import io.greenhouse.cgroups.CgroupSignals;
 import io.greenhouse.cgroups.CgroupOomCounter;
 import io.greenhouse.cgroups.CgroupUsageMeter;
+import io.greenhouse.host.KeyringQuota;
 import io.greenhouse.host.LinuxHostCapacity;
 import io.greenhouse.linux.Capabilities;
 import io.greenhouse.linux.Syscalls;
@@ -285,6 +286,7 @@ public class CellWiring {
                           MetricsCollector metricsCollector, LifecycleMetrics events, Config config,
                           Syscalls syscalls, Networker networker, DiskQuota diskQuota, Checkpointer checkpointer,
                           LogContext logContext, CpuSettings cpu, CpuThrottling throttling) {
+        raiseKeyringQuota(config);
         String containerParent = cpu.containerParent(s.cgroupParent());
         return new GardenBackend(store, rootfs, throttling.runtime(runtime),
                 throttling.signals(new CgroupSignals(CGROUP_ROOT, containerParent)),
@@ -294,6 +296,17 @@ public class CellWiring {
                 clock, metricsCollector, events, networker, faultInjection(config, syscalls),
                 new CgroupOomCounter(CGROUP_ROOT, containerParent, CgroupUsageMeter.isUnified(CGROUP_ROOT)),
                 diskQuota, checkpointer, logContext);
+    }
+
+    /** Before the first create: runC's session keyrings would stop the cell at about 200 containers (KeyringQuota). */
+    private static void raiseKeyringQuota(Config config) {
+        java.util.List<String> changed = new KeyringQuota(Path.of("/proc/sys/kernel/keys")).raise(
+                config.getOptionalValue("greenhouse.host.keys.max-keys", Long.class).orElse(KeyringQuota.DEFAULT_MAX_KEYS),
+                config.getOptionalValue("greenhouse.host.keys.max-bytes", Long.class).orElse(KeyringQuota.DEFAULT_MAX_BYTES));
+        if (!changed.isEmpty()) {
+            java.util.logging.Logger.getLogger(CellWiring.class.getName()).info(() ->
+                    "kernel key quota raised for runC's per-container session keyrings: " + String.join(", ", changed));
+        }
     }
 
     /** Crash tests name a step after which the server kills itself; nothing else sets it. */
