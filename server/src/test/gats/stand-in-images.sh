@@ -11,13 +11,14 @@
 #
 # Settings (environment): STAND_IN_PORT (7953), STAND_IN_DIR (/var/tmp/gh-stand-ins: registry
 # storage, its log and pid, the staged trees). Needs root (owners, setuid bits, file capabilities),
-# busybox, tar and gcc (with static glibc, for the sudo stand-in).
+# busybox, tar and gcc (with static glibc, for the sudo and spinner stand-ins).
 #
 # The images (base = the busybox rootfs, its first layer, shared by all):
 #   cloudfoundry/garden-rootfs   base + alice 1001:1010 (member of 1010 alice and 1011 alice-extra),
 #                                testuser 1000 (testuser:staff is 1000:50), /home/{alice,testuser},
 #                                /bin/usemem-with-setuid (mode 4755), /sbin/hello-world (only in
-#                                /sbin), /test/bar hidden by a third layer's opaque /test holding foo;
+#                                /sbin), /bin/throttled-or-not (stand-in-spinner.c, for CPU
+#                                Throttling), /test/bar hidden by a third layer's opaque /test holding foo;
 #                                Env PATH=...:/bin:/from-dockerfile, TEST=second-test-from-dockerfile:
 #                                test-from-dockerfile. Used by the Security "Users and groups", users,
 #                                Rootfs ($PATH, $TEST, opaque whiteouts), Process (username:groupname),
@@ -139,7 +140,9 @@ build_and_push() {
   printf '#!/bin/sh\necho "Hello from /sbin"\n' > "$s/sbin/hello-world"
   chmod 755 "$s/sbin/hello-world"
   mkdir -p "$s/test" && echo bar > "$s/test/bar"
-  layer "$s" "$l/garden-rootfs-1.tar" etc/passwd etc/group etc/shadow home bin/usemem-with-setuid sbin/hello-world test
+  gcc -static -O2 -Wall -o "$s/bin/throttled-or-not" "$here/stand-in-spinner.c"
+  layer "$s" "$l/garden-rootfs-1.tar" etc/passwd etc/group etc/shadow home bin/usemem-with-setuid sbin/hello-world test \
+    bin/throttled-or-not
   rm -rf "$s/test" && mkdir -p "$s/test" && echo foo > "$s/test/foo" && : > "$s/test/.wh..wh..opq"
   layer "$s" "$l/garden-rootfs-2.tar" test
   printf '%s\n' 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/bin:/from-dockerfile' \
