@@ -15,6 +15,8 @@
  *   monitor -> server  'O' stdout bytes, 'E' stderr bytes, 'X' exit status (4 bytes)
  *   server -> monitor  'I' stdin bytes, 'C' close stdin, 'S' signal (4 bytes), 'W' rows, cols (2+2)
  * (decoded by wire.h: stdin frames of any length stream through the stdin buffer as it drains).
+ * With --keeper-dir the process runs under a keeper in the container (greenhouse-init keep) with
+ * its stdio on FIFOs the monitor makes there, so that checkpoints take it (make_fifos).
  * Each output stream has a bounded buffer. While a client is connected the monitor stops reading
  * the process's output when the buffer is full, so no byte is lost; while none is connected it
  * keeps the newest bytes and drops the oldest, so the process never blocks on a server that is down.
@@ -73,6 +75,12 @@ struct options {
     /* cgroup.procs files the monitor moves itself into before anything else (one per hierarchy). */
     const char *cgroups[MAX_CGROUPS];
     int ncgroups;
+    /*
+     * A checkpointable process (see keeper.h): the host directory for its FIFOs, the path the
+     * container sees it at, and the container's checkpoint directory whose markers say when a
+     * dump is being taken ("dumping") or the container's processes are in one ("checkpointed").
+     */
+    const char *keeper_dir, *checkpoint_dir;
 };
 
 /* A byte ring: the bounded buffer of one stream. */
@@ -341,6 +349,11 @@ struct monitor {
     size_t rlen;
     struct outgoing pending;
     int next_stream;
+    /* Keeper mode: the status FIFO (read), the signal FIFO (written), and where the dump stands. */
+    int keeper, status_fd, signal_fd;
+    enum { KEEPER_RUNNING, KEEPER_FROZEN, KEEPER_CHECKPOINTED } keeper_state;
+    char status_line[16];
+    size_t status_len;
 };
 
 /* Whether output must wait for a reader rather than drop its oldest bytes. */
@@ -365,6 +378,14 @@ static void close_stdin(struct monitor *m) {
 
 static void signal_process(struct monitor *m, int sig) {
     if (m->exited || sig <= 0 || sig >= 65) {
+        return;
+    }
+    if (m->keeper) {
+        /* The keeper, in the container, signals its child: its host pid changes with a restore. */
+        unsigned char b = (unsigned char) sig;
+        if (write(m->signal_fd, &b, 1) != 1) {
+            logf_("forwarding signal %d to the keeper: %s", sig, strerror(errno));
+        }
         return;
     }
     kill(m->pid, sig);
@@ -601,6 +622,20 @@ static void remove_pea(const struct options *opt) {
     }
 }
 
+static const char *const FIFOS[] = {"stdin", "stdout", "stderr", "status", "signal"};
+
+static void remove_fifos(const struct options *opt) {
+    int dir = open(opt->keeper_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (dir < 0) {
+        return;
+    }
+    for (size_t i = 0; i < sizeof FIFOS / sizeof FIFOS[0]; i++) {
+        unlinkat(dir, FIFOS[i], 0);
+    }
+    close(dir);
+    rmdir(opt->keeper_dir);
+}
+
 static void finish(struct monitor *m) {
     char status[32];
     if (m->opt->bundle != NULL) {
@@ -630,6 +665,9 @@ static void finish(struct monitor *m) {
         }
         close(m->client);
     }
+    if (m->keeper) {
+        remove_fifos(m->opt);
+    }
     unlink(m->opt->socket_path);
 }
 
@@ -657,8 +695,72 @@ static void drain_signals(int sigfd) {
     }
 }
 
+/* Reads and drops what a FIFO holds: bytes a checkpoint holds too, which its restore puts back. */
+static void discard_fifo(int fd) {
+    char buf[65536];
+    while (fd >= 0 && read(fd, buf, sizeof buf) > 0) {
+    }
+}
+
+static int marker(const struct monitor *m, const char *name) {
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", m->opt->checkpoint_dir, name);
+    return access(path, F_OK) == 0;
+}
+
+/*
+ * Follows the container's checkpoint markers. criu dumps what a FIFO holds only where a dumped
+ * process holds its read end: stdin and signal, not stdout and stderr (the monitor reads those on,
+ * nothing of them is in the dump). So while a dump is taken the monitor writes no stdin, and once
+ * the container is checkpointed it drops what stdin and signal still hold: the restore puts those
+ * bytes back, each is then delivered once. The keeper's end of the status FIFO closing meanwhile
+ * is not an exit.
+ */
+static void follow_checkpoint(struct monitor *m) {
+    int state = marker(m, "dumping") ? KEEPER_FROZEN : marker(m, "checkpointed") ? KEEPER_CHECKPOINTED : KEEPER_RUNNING;
+    if (state == KEEPER_CHECKPOINTED && m->keeper_state != KEEPER_CHECKPOINTED) {
+        discard_fifo(m->stdin_fd);
+        discard_fifo(m->signal_fd);
+        logf_("checkpointed: waiting for the restore");
+    } else if (state == KEEPER_RUNNING && m->keeper_state != KEEPER_RUNNING) {
+        logf_("running again");
+    }
+    m->keeper_state = state;
+}
+
+/* The keeper's status line; its end closing without one (killed, or the container gone) is 137. */
+static void read_status(struct monitor *m) {
+    for (;;) {
+        ssize_t n = read(m->status_fd, m->status_line + m->status_len, sizeof m->status_line - 1 - m->status_len);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n > 0) {
+            m->status_len += (size_t) n;
+            m->status_line[m->status_len] = '\0';
+            if (strchr(m->status_line, '\n') != NULL || m->status_len == sizeof m->status_line - 1) {
+                m->exited = 1;
+                m->exited_at = time(NULL);
+                m->status = atoi(m->status_line);
+                return;
+            }
+            continue;
+        }
+        if (n == 0) {
+            m->exited = 1;
+            m->exited_at = time(NULL);
+            m->status = 137;
+            logf_("the keeper ended without an exit status");
+        }
+        return;
+    }
+}
+
 static int serve(struct monitor *m, int sigfd) {
     for (;;) {
+        if (m->keeper && !m->exited) {
+            follow_checkpoint(m);
+        }
         if (m->stdin_closing && m->in.len == 0 && m->stdin_fd >= 0) {
             close_stdin(m);
         }
@@ -671,7 +773,7 @@ static int serve(struct monitor *m, int sigfd) {
                 return 0;
             }
         }
-        struct pollfd fds[7];
+        struct pollfd fds[8];
         int nfds = 0;
         int i_sig = nfds++;
         fds[i_sig] = (struct pollfd){sigfd, POLLIN, 0};
@@ -679,6 +781,7 @@ static int serve(struct monitor *m, int sigfd) {
         fds[i_listen] = (struct pollfd){m->listener, POLLIN, 0};
         int i_out = -1, i_err = -1, i_in = -1, i_client = -1;
         struct stream *streams[2] = {&m->out, &m->err};
+        int frozen = m->keeper && m->keeper_state != KEEPER_RUNNING && !m->exited;
         for (int k = 0; k < 2; k++) {
             struct stream *s = streams[k];
             if (s->fd >= 0 && (!holds_output(m) || ring_free(&s->buf) > 0)) {
@@ -690,7 +793,7 @@ static int serve(struct monitor *m, int sigfd) {
                 }
             }
         }
-        if (m->stdin_fd >= 0 && m->in.len > 0) {
+        if (m->stdin_fd >= 0 && m->in.len > 0 && !frozen) {
             i_in = nfds;
             fds[nfds++] = (struct pollfd){m->stdin_fd, POLLOUT, 0};
         }
@@ -707,7 +810,13 @@ static int serve(struct monitor *m, int sigfd) {
         }
         /* Once the process has exited, streams are drained with non-blocking reads: don't sleep
          * while one of them can still take bytes. */
-        int timeout = -1;
+        int i_status = -1;
+        if (m->keeper && !m->exited && !frozen) {
+            i_status = nfds;
+            fds[nfds++] = (struct pollfd){m->status_fd, POLLIN, 0};
+        }
+        /* A keeper's monitor looks at the checkpoint markers often enough to stop before a dump. */
+        int timeout = m->keeper && !m->exited ? 50 : -1;
         if (m->exited) {
             for (int k = 0; k < 2; k++) {
                 if (streams[k]->fd >= 0 && (!holds_output(m) || ring_free(&streams[k]->buf) > 0)) {
@@ -738,6 +847,13 @@ static int serve(struct monitor *m, int sigfd) {
                 m->ever_connected = 1;
                 restart_pending(m);
                 continue;
+            }
+        }
+        if (i_status >= 0 && fds[i_status].revents) {
+            /* a dump may have begun since the poll: then the keeper's end closing is no exit */
+            follow_checkpoint(m);
+            if (m->keeper_state == KEEPER_RUNNING) {
+                read_status(m);
             }
         }
         if (i_out >= 0 && fds[i_out].revents) {
@@ -774,6 +890,88 @@ static int serve(struct monitor *m, int sigfd) {
         }
         flush_to_client(m);
     }
+}
+
+/*
+ * The keeper's FIFOs in a directory of the host (the container sees it read-only), owned by the
+ * process's user. The monitor holds each open for reading and writing: its ends never see end of
+ * file, so the keeper's side can close (a checkpoint) and open again (the restore) without the
+ * monitor taking that for the end of the process; the status FIFO, read-only, tells it the keeper
+ * went without an exit status.
+ */
+static int make_fifos(struct monitor *m, const struct options *opt, char *err, size_t errlen) {
+    if (mkdir(opt->keeper_dir, 0755) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "making %s: %s", opt->keeper_dir, strerror(errno));
+        return -1;
+    }
+    int dir = open(opt->keeper_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (dir < 0) {
+        snprintf(err, errlen, "opening %s: %s", opt->keeper_dir, strerror(errno));
+        return -1;
+    }
+    int fds[5];
+    for (size_t i = 0; i < 5; i++) {
+        unlinkat(dir, FIFOS[i], 0);
+        if (mkfifoat(dir, FIFOS[i], 0600) != 0) {
+            snprintf(err, errlen, "making FIFO %s/%s: %s", opt->keeper_dir, FIFOS[i], strerror(errno));
+            close(dir);
+            return -1;
+        }
+        int flags = i == 3 ? O_RDONLY : O_RDWR;
+        fds[i] = openat(dir, FIFOS[i], flags | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+        if (fds[i] < 0 || (opt->owner_set && fchown(fds[i], (uid_t) opt->uid, (gid_t) opt->gid) != 0)) {
+            snprintf(err, errlen, "opening FIFO %s/%s: %s", opt->keeper_dir, FIFOS[i], strerror(errno));
+            close(dir);
+            return -1;
+        }
+    }
+    close(dir);
+    m->keeper = 1;
+    m->stdin_fd = fds[0];
+    m->out.fd = fds[1];
+    m->err.fd = fds[2];
+    m->status_fd = fds[3];
+    m->signal_fd = fds[4];
+    fcntl(m->out.fd, F_SETPIPE_SZ, 1 << 20);
+    fcntl(m->err.fd, F_SETPIPE_SZ, 1 << 20);
+    return 0;
+}
+
+/* The launcher exits 0 once the keeper runs the process, or 127 with the reason on its stderr. */
+static int await_launcher(struct monitor *m, int sigfd, int launch_err, time_t deadline, char *err, size_t errlen) {
+    int st = 0;
+    for (;;) {
+        pid_t p = waitpid(m->pid, &st, WNOHANG);
+        if (p == m->pid) {
+            break;
+        }
+        if (p < 0 && errno != EINTR) {
+            snprintf(err, errlen, "waiting for the launcher: %s", strerror(errno));
+            return -1;
+        }
+        if (time(NULL) > deadline) {
+            kill(m->pid, SIGKILL);
+            snprintf(err, errlen, "the process did not start within %ld s", m->opt->runtime_timeout);
+            return -1;
+        }
+        struct pollfd fd = {sigfd, POLLIN, 0};
+        poll(&fd, 1, 100);
+        drain_signals(sigfd);
+    }
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+        close(launch_err);
+        return 0;
+    }
+    set_nonblocking(launch_err);
+    ssize_t n = read(launch_err, err, errlen - 1);
+    close(launch_err);
+    if (n > 0) {
+        err[n] = '\0';
+        err[strcspn(err, "\n")] = '\0';
+    } else {
+        snprintf(err, errlen, "the launcher failed (status %d)", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+    }
+    return -1;
 }
 
 static int run_monitor(struct options *opt, int report_fd) {
@@ -817,8 +1015,23 @@ static int run_monitor(struct options *opt, int report_fd) {
         return 1;
     }
 
-    int child_in = -1, child_out = -1, child_err = -1, console = -1;
-    if (opt->tty) {
+    int child_in = -1, child_out = -1, child_err = -1, console = -1, launch_err = -1;
+    if (opt->keeper_dir != NULL) {
+        if (make_fifos(&m, opt, err, sizeof err) != 0) {
+            report(report_fd, "error %s", err);
+            unlink(opt->socket_path);
+            return 1;
+        }
+        /* The launcher's stderr says why it could not exec the process; its other stdio are /dev/null. */
+        int perr[2];
+        if (pipe2(perr, O_CLOEXEC) != 0) {
+            report(report_fd, "error pipe: %s", strerror(errno));
+            unlink(opt->socket_path);
+            return 1;
+        }
+        launch_err = perr[0];
+        child_err = perr[1];
+    } else if (opt->tty) {
         console = listen_unix("console.sock");
         if (console < 0) {
             report(report_fd, "error console socket: %s", strerror(errno));
@@ -914,6 +1127,8 @@ static int run_monitor(struct options *opt, int report_fd) {
     if (child_in >= 0) {
         close(child_in);
         close(child_out);
+    }
+    if (child_err >= 0) {
         close(child_err);
     }
 
@@ -967,12 +1182,22 @@ static int run_monitor(struct options *opt, int report_fd) {
         unlink(opt->socket_path);
         return 1;
     }
+    if (m.keeper && await_launcher(&m, sigfd, launch_err, deadline, err, sizeof err) != 0) {
+        report(report_fd, "error %s", err);
+        remove_fifos(opt);
+        unlink(opt->socket_path);
+        return 1;
+    }
     if (m.master >= 0) {
         m.out.fd = m.master;
         m.stdin_fd = dup(m.master);
         fcntl(m.stdin_fd, F_SETFD, FD_CLOEXEC);
     }
     set_nonblocking(m.out.fd);
+    if (m.keeper) {
+        /* the launcher has gone (reaped above); the keeper is init's child, not the monitor's */
+        m.pid = -1;
+    }
     if (m.err.fd >= 0) {
         set_nonblocking(m.err.fd);
     }
@@ -988,7 +1213,7 @@ static int run_monitor(struct options *opt, int report_fd) {
 static void usage(void) {
     fprintf(stderr, "usage: greenhouse-monitor --runtime BIN --runtime-root DIR --handle H --dir PROCESS_DIR "
                     "--socket PATH [--tty] [--buffer BYTES] [--runtime-timeout SECONDS] [--rootfs DIR --ensure-dir PATH] [--uid N --gid N] "
-                    "[--bundle DIR --pea-rootfs DIR] [--cgroup-procs FILE]...\n");
+                    "[--bundle DIR --pea-rootfs DIR] [--keeper-dir DIR --checkpoint-dir DIR] [--cgroup-procs FILE]...\n");
     exit(2);
 }
 
@@ -1069,6 +1294,10 @@ int main(int argc, char **argv) {
         } else if (strcmp(a, "--gid") == 0) {
             opt.gid = number_arg(a, v, 0, 0xFFFFFFFEL);
             opt.owner_set = 1;
+        } else if (strcmp(a, "--keeper-dir") == 0) {
+            opt.keeper_dir = v;
+        } else if (strcmp(a, "--checkpoint-dir") == 0) {
+            opt.checkpoint_dir = v;
         } else if (strcmp(a, "--cgroup-procs") == 0) {
             if (opt.ncgroups == MAX_CGROUPS) {
                 usage();
@@ -1079,7 +1308,9 @@ int main(int argc, char **argv) {
         }
     }
     if (!opt.runtime || !opt.runtime_root || !opt.handle || !opt.dir || !opt.socket_path
-        || (opt.bundle != NULL) != (opt.pea_rootfs != NULL)) {
+        || (opt.bundle != NULL) != (opt.pea_rootfs != NULL)
+        || (opt.keeper_dir != NULL) != (opt.checkpoint_dir != NULL)
+        || (opt.keeper_dir != NULL && (opt.tty || opt.bundle != NULL))) {
         usage();
     }
     if (chdir(opt.dir) != 0) {

@@ -10,6 +10,15 @@ import java.nio.file.Path;
  * survives a restart of the server and is served again, checkpointed.
  */
 public interface Checkpointer {
+    /**
+     * A container property: {@code "true"} at create makes the container's non-TTY processes part
+     * of its checkpoints (each runs under a keeper in the container, with its stdio on FIFOs in
+     * {@link #STREAMS_DIRECTORY}), at the cost of one more process each.
+     */
+    String PROCESSES_PROPERTY = "greenhouse.checkpoint.processes";
+
+    /** The directory of the container's depot directory that holds its processes' FIFOs, when it has one. */
+    String STREAMS_DIRECTORY = "streams";
 
     /** Whether checkpoints can be taken on this host, and if not, why not. */
     Availability availability();

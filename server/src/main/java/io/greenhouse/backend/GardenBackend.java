@@ -213,6 +213,16 @@ public final class GardenBackend {
         Path directory = store.create(handle);
         Assembly container = new Assembly(spec, directory, null, incoming);
         try {
+            if ("true".equals(spec.properties().get(Checkpointer.PROCESSES_PROPERTY))) {
+                // its presence is what the bundle and the process runner go by, now and after a restart
+                try {
+                    // 0755: the container's users open their FIFOs through it, whatever the server's umask
+                    Files.setPosixFilePermissions(Files.createDirectories(directory.resolve(Checkpointer.STREAMS_DIRECTORY)),
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("making the process streams directory of " + handle, e);
+                }
+            }
             ContainerRecord record = new ContainerRecord(spec, spec.properties(), spec.graceTime(),
                     clock.instant(), List.of(), false, ContainerRecord.Phase.CREATING);
             store.save(record);

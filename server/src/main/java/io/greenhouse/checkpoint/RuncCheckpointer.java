@@ -30,12 +30,20 @@ import java.util.List;
  * <li>{@code images/}: the last complete dump ({@code images.new/} while one is taken, so a failed
  * dump never touches the last good one);</li>
  * <li>{@code checkpointed}: present while the processes are in the images and not running;</li>
+ * <li>{@code dumping}: present while a dump is taken (see {@link #DUMPING});</li>
  * <li>{@code netns}: a bind mount of the container's network namespace (see
  * {@link NetworkNamespacePath}), from the first checkpoint until the container is destroyed;</li>
  * <li>{@code dump/}, {@code restore/}: criu's work directories with its logs.</li>
  * </ul>
  */
 public final class RuncCheckpointer implements Checkpointer {
+    /**
+     * Present while a dump is taken. The monitors of kept processes look for it every 50 ms and
+     * then leave the FIFOs alone, so each byte in them is either delivered or in the dump.
+     */
+    static final String DUMPING = "dumping";
+    /** How long a dump waits for those monitors: a few of their looks. */
+    private static final Duration KEEPER_PAUSE = Duration.ofMillis(250);
     private final String runc;
     private final Path runtimeRoot;
     private final Path criu;
@@ -113,13 +121,19 @@ public final class RuncCheckpointer implements Checkpointer {
             cmd.add("--leave-running");
         }
         cmd.add(handle);
-        HostCommand.Result r = run(cmd, handle, "checkpoint");
-        if (!r.ok()) {
-            FileTrees.deleteQuietly(next);
-            throw new GardenException("checkpoint of " + handle + " failed: " + r.message()
-                    + "; criu: " + CriuLog.excerpt(work.resolve("dump.log")));
-        }
+        Path dumping = dir.resolve(DUMPING);
         try {
+            Files.writeString(dumping, handle + "\n");
+            if (hasKeptProcesses(containerDirectory)) {
+                // their monitors stop moving bytes through the FIFOs once they see the marker
+                Thread.sleep(KEEPER_PAUSE.toMillis());
+            }
+            HostCommand.Result r = run(cmd, handle, "checkpoint");
+            if (!r.ok()) {
+                FileTrees.deleteQuietly(next);
+                throw new GardenException("checkpoint of " + handle + " failed: " + r.message()
+                        + "; criu: " + CriuLog.excerpt(work.resolve("dump.log")));
+            }
             Path images = dir.resolve("images");
             FileTrees.delete(images);
             Files.move(next, images, StandardCopyOption.ATOMIC_MOVE);
@@ -128,6 +142,26 @@ public final class RuncCheckpointer implements Checkpointer {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("keeping the checkpoint of " + handle, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GardenException("checkpoint of " + handle + " interrupted");
+        } finally {
+            try {
+                Files.deleteIfExists(dumping);
+            } catch (IOException e) {
+                throw new UncheckedIOException("removing " + dumping, e);
+            }
+        }
+    }
+
+    /** Whether processes of the container run under keepers (their FIFO directories are there). */
+    private static boolean hasKeptProcesses(Path containerDirectory) throws IOException {
+        Path streams = containerDirectory.resolve(STREAMS_DIRECTORY);
+        if (!Files.isDirectory(streams)) {
+            return false;
+        }
+        try (var entries = Files.list(streams)) {
+            return entries.findAny().isPresent();
         }
     }
 

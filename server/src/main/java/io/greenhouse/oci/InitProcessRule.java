@@ -10,6 +10,8 @@ import java.util.List;
 public final class InitProcessRule implements BundleRule {
     /** Where the init binary appears inside every container (as in Guardian). */
     public static final String INIT_PATH = "/tmp/garden-init";
+    /** Where a container made with {@code greenhouse.checkpoint.processes} sees its processes' FIFOs. */
+    public static final String STREAMS_PATH = "/tmp/garden-streams";
 
     @Override
     public Spec apply(Spec spec, BundleInput input) {

@@ -36,7 +36,14 @@ public final class StandardMountsRule implements BundleRule {
 
     @Override
     public Spec apply(Spec spec, BundleInput input) {
-        return spec.plusMounts(mounts).plusMounts(List.of(init(input)));
+        Spec withInit = spec.plusMounts(mounts).plusMounts(List.of(init(input)));
+        Path streams = input.plan().bundleDirectory().resolve(io.greenhouse.backend.Checkpointer.STREAMS_DIRECTORY);
+        if (input.pea() == null && java.nio.file.Files.isDirectory(streams)) {
+            // read-only: the processes open their FIFOs, only the monitors on the host make or remove them
+            return withInit.plusMounts(List.of(new Mount(InitProcessRule.STREAMS_PATH, "bind", streams.toString(),
+                    List.of("bind", "ro", "nosuid", "nodev", "noexec"))));
+        }
+        return withInit;
     }
 
     private Mount init(BundleInput input) {

@@ -72,9 +72,23 @@ public final class MonitorLauncher {
         launch(handle, processDir, socket, tty, dir, pea, null);
     }
 
+    /**
+     * A process run under a keeper in the container (greenhouse-init keep), so that checkpoints
+     * take it: the monitor makes its FIFOs in {@code directory} and follows the container's
+     * checkpoint markers in {@code checkpointDirectory}.
+     */
+    public record Keeper(Path directory, Path checkpointDirectory) {
+    }
+
     /** As above; {@code owner} (the same ids as {@code dir}'s when both are given) owns the stdio pipes. */
     public void launch(String handle, Path processDir, Path socket, boolean tty, WorkingDirectory dir, Pea pea,
                        Owner owner) {
+        launch(handle, processDir, socket, tty, dir, pea, owner, null);
+    }
+
+    /** As above, under a keeper when {@code keeper} is given. */
+    public void launch(String handle, Path processDir, Path socket, boolean tty, WorkingDirectory dir, Pea pea,
+                       Owner owner, Keeper keeper) {
         List<String> cmd = new ArrayList<>(List.of(monitorBinary.toString(),
                 "--runtime", runtimeBinary,
                 "--runtime-root", pea == null ? runtimeRoot.toString() : pea.runtimeRoot().toString(),
@@ -89,6 +103,10 @@ public final class MonitorLauncher {
         // Only when it is not the monitor's default, so monitors built before the option still start.
         if (runtimeTimeout != null && !runtimeTimeout.equals(MONITOR_DEFAULT_TIMEOUT)) {
             cmd.addAll(List.of("--runtime-timeout", Long.toString(Math.max(1, runtimeTimeout.toSeconds()))));
+        }
+        if (keeper != null) {
+            cmd.addAll(List.of("--keeper-dir", keeper.directory().toString(),
+                    "--checkpoint-dir", keeper.checkpointDirectory().toString()));
         }
         for (Path procs : cgroups.procsFiles()) {
             cmd.addAll(List.of("--cgroup-procs", procs.toString()));

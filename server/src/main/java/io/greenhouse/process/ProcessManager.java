@@ -184,15 +184,26 @@ public class ProcessManager implements ProcessTable {
         }
         Path dir = process.directory();
         FileTrees.deleteQuietly(dir);
+        Path streams = target.directory().resolve(io.greenhouse.backend.Checkpointer.STREAMS_DIRECTORY);
+        MonitorLauncher.Keeper keeper = null;
+        Process oci = processSpecs.build(target, spec, user, cwd);
+        if (spec.tty() == null && Files.isDirectory(streams)) {
+            // a name of the process id's digest: ids come from clients and are no file names
+            String name = streamsName(process.id());
+            keeper = new MonitorLauncher.Keeper(streams.resolve(name),
+                    target.directory().resolve("checkpoint"));
+            oci = oci.withArgs(Keepers.args(io.greenhouse.oci.InitProcessRule.INIT_PATH,
+                    io.greenhouse.oci.InitProcessRule.STREAMS_PATH + "/" + name, oci.args()));
+        }
         try {
             Files.createDirectories(dir);
-            json.write(dir.resolve(ProcessDirectory.PROCESS_SPEC), processSpecs.build(target, spec, user, cwd));
+            json.write(dir.resolve(ProcessDirectory.PROCESS_SPEC), oci);
             Files.createDirectories(socketsDir);
         } catch (IOException e) {
             throw new UncheckedIOException("preparing process directory " + dir, e);
         }
         Path socket = socket(target.handle(), process.id());
-        launcher.launch(target.handle(), dir, socket, spec.tty() != null, ensure, null, owner(target, user));
+        launcher.launch(target.handle(), dir, socket, spec.tty() != null, ensure, null, owner(target, user), keeper);
         try {
             process.connect(MonitorLink.connect(socket));
         } catch (IOException e) {
@@ -239,6 +250,16 @@ public class ProcessManager implements ProcessTable {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest((handle + "\0" + id).getBytes(StandardCharsets.UTF_8));
             return socketsDir.resolve(HexFormat.of().formatHex(digest, 0, 16) + ".sock");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The FIFO directory's name for a process: 32 hex digits of its id's digest. */
+    static String streamsName(String id) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
