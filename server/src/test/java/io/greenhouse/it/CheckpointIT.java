@@ -1,6 +1,7 @@
 package io.greenhouse.it;
 
 import io.greenhouse.client.GardenClientException;
+import io.greenhouse.client.GardenProcess;
 import io.greenhouse.client.ProcessStreams;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -222,6 +223,62 @@ class CheckpointIT extends CellTestSupport {
         assertEquals("checkpointed", state(h));
         restore(h);
         assertEquals("active", state(h));
+    }
+
+    /** A container whose processes are part of its checkpoints: each runs under a keeper. */
+    private String createKept(String handle) {
+        return cell.client.create(Json.createObjectBuilder().add("handle", handle).add("privileged", true)
+                .add("properties", Json.createObjectBuilder().add("greenhouse.checkpoint.processes", "true"))
+                .build());
+    }
+
+    @Test
+    void aRunProcessWithStreamedStdioSurvivesCheckpointAndRestoreAndDeliversItsExitStatus() {
+        String h = createKept("cp-stream");
+        ProcessStreams io = ProcessStreams.collecting();
+        GardenProcess p = cell.client.run(h, ProcessIT.sh("echo \"pid $$\"; i=0; while read line; do i=$((i+1)); "
+                + "echo \"$i $line\"; done; echo \"lines $i\" >&2; exit 7").add("id", "echoer").build(), io);
+        p.stdin("a\n");
+        assertTrue(TestCell.eventually(WAIT, () -> io.stdoutText().endsWith("1 a\n")), io::stdoutText);
+        String pid = io.stdoutText().lines().findFirst().orElseThrow();
+
+        checkpoint(h, false);
+        assertEquals("checkpointed", state(h));
+        assertEquals(List.of("echoer"), cell.client.info(h).getJsonArray("ProcessIDs").getValuesAs(
+                jakarta.json.JsonString::getString), "a kept process is not reported as exited");
+        p.stdin("b\n");
+        TestCell.sleep(Duration.ofSeconds(1));
+        assertEquals(pid + "\n1 a\n", io.stdoutText(), "nothing runs while checkpointed");
+        p.close();
+
+        restore(h);
+        ProcessStreams after = ProcessStreams.collecting();
+        GardenProcess again = cell.client.attach(h, "echoer", after);
+        assertTrue(TestCell.eventually(WAIT, () -> after.stdoutText().contains("2 b\n")),
+                "stdin sent while checkpointed reaches the restored process once: " + after.stdoutText());
+        assertEquals("alive\n", run(h, "kill -0 " + pid.substring(4) + " && echo alive"), "the same pid as before");
+        again.stdin("c\n");
+        again.closeStdin();
+        assertEquals(7, again.await(WAIT));
+        assertEquals("2 b\n3 c\n", after.stdoutText(), "the output resumes where it was, each line once");
+        assertEquals("lines 3\n", after.stderrText());
+    }
+
+    @Test
+    void aContainerWithKeptProcessesCountsOnAcrossTwoCheckpoints() {
+        String h = createKept("cp-kept-counter");
+        ProcessStreams io = ProcessStreams.collecting();
+        GardenProcess p = cell.client.run(h, ProcessIT.sh("i=0; while [ $i -lt 40 ]; do i=$((i+1)); echo $i; "
+                + "sleep 0.1; done; exit 3").build(), io);
+        for (int round = 0; round < 2; round++) {
+            int seen = (int) io.stdoutText().lines().count();
+            assertTrue(TestCell.eventually(WAIT, () -> io.stdoutText().lines().count() > seen + 3), io::stdoutText);
+            checkpoint(h, false);
+            restore(h);
+        }
+        assertEquals(3, p.await(WAIT));
+        assertEquals(java.util.stream.IntStream.rangeClosed(1, 40).mapToObj(Integer::toString).toList(),
+                io.stdoutText().lines().toList(), "every line once, in order, across two checkpoints");
     }
 
     @Test

@@ -60,4 +60,16 @@ class StandardMountsRuleTest {
         assertEquals(first, spec.mounts().get(0));
         assertEquals(8, spec.mounts().size());
     }
+
+    @Test
+    void aContainerWithAStreamsDirectoryBindsItReadOnlyForItsKeptProcesses(@org.junit.jupiter.api.io.TempDir java.nio.file.Path bundle)
+            throws java.io.IOException {
+        java.nio.file.Files.createDirectory(bundle.resolve(io.greenhouse.backend.Checkpointer.STREAMS_DIRECTORY));
+        BundleInput input = BundleInput.container(new io.greenhouse.backend.ContainerPlan("h1", "h1", bundle,
+                bundle.resolve("rootfs"), List.of(), List.of(), io.greenhouse.backend.ResourceLimits.NONE, false));
+        assertEquals(new Mount(InitProcessRule.STREAMS_PATH, "bind", bundle.resolve("streams").toString(),
+                List.of("bind", "ro", "nosuid", "nodev", "noexec")), at(rule.apply(Spec.base(), input), InitProcessRule.STREAMS_PATH));
+        assertTrue(rule.apply(Spec.base(), Plans.container()).mounts().stream()
+                .noneMatch(m -> m.destination().equals(InitProcessRule.STREAMS_PATH)), "none without the directory");
+    }
 }
