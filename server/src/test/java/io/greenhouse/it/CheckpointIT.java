@@ -304,6 +304,19 @@ class CheckpointIT extends CellTestSupport {
      * Figures for the issue's note, on demand ({@code -Dgreenhouse.test.checkpointTimings=true}):
      * checkpoint and restore of a container with 1 and with 50 processes, each holding 100 MiB.
      */
+    /** How many processes the container's cgroup holds (its init included), v1 or v2. */
+    private long tasks(String handle) {
+        for (Path p : List.of(Path.of("/sys/fs/cgroup/pids", cell.cgroupParent, handle, "cgroup.procs"),
+                Path.of("/sys/fs/cgroup", cell.cgroupParent, handle, "cgroup.procs"))) {
+            try {
+                return Files.readAllLines(p).stream().filter(l -> !l.isBlank()).count();
+            } catch (IOException e) {
+                // the other hierarchy
+            }
+        }
+        return -1;
+    }
+
     /** The container cgroup's memory use, as the host sees it (v1 or v2). */
     private String memory(String handle) {
         for (Path p : List.of(Path.of("/sys/fs/cgroup/memory", cell.cgroupParent, handle, "memory.usage_in_bytes"),
@@ -320,18 +333,24 @@ class CheckpointIT extends CellTestSupport {
     @Test
     void timings() {
         Assumptions.assumeTrue(Boolean.getBoolean("greenhouse.test.checkpointTimings"));
-        for (int processes : new int[] {1, 50}) {
-            String h = create("cp-time-" + processes);
-            // 100 MiB of random bytes (incompressible, no zero pages) in one process's memory
-            String hold = "(x=$(head -c 104857600 /dev/urandom | tr -d '\\0'); "
-                    + "echo ready > /tmp/ready; exec sleep 100000) </dev/null >/dev/null 2>&1 &";
-            StringBuilder script = new StringBuilder(hold);
-            for (int i = 1; i < processes; i++) {
-                script.append(" (exec sleep 100000) </dev/null >/dev/null 2>&1 &");
+        for (int processes : new int[] {1, 50, -50}) {
+            // -50: a container whose 49 sleeps are Run processes under keepers, attached meanwhile
+            boolean kept = processes < 0;
+            processes = Math.abs(processes);
+            String h = kept ? createKept("cp-time-kept-" + processes) : create("cp-time-" + processes);
+            List<GardenProcess> attached = new java.util.ArrayList<>();
+            // 100 MiB of touched memory: dd's buffer, blocked writing into a pipe nobody reads
+            StringBuilder script = new StringBuilder("(dd if=/dev/zero bs=100M count=2 2>/dev/null | sleep 100000)"
+                    + " </dev/null >/dev/null 2>&1 &");
+            for (int i = 2; i < processes; i++) {
+                if (kept) {
+                    attached.add(cell.client.run(h, ProcessIT.sh("exec sleep 100000").build(), ProcessStreams.collecting()));
+                } else {
+                    script.append(" (exec sleep 100000) </dev/null >/dev/null 2>&1 &");
+                }
             }
             run(h, script.toString());
-            assertTrue(TestCell.eventually(Duration.ofMinutes(3),
-                    () -> Files.exists(cell.depot.resolve(h).resolve("rootfs/tmp/ready"))));
+            assertTrue(TestCell.eventually(Duration.ofMinutes(3), () -> CheckpointMoveIT.rss(cell.client, h) >= 100L << 20));
             String rss = memory(h);
             for (int round = 1; round <= 2; round++) {
                 long t0 = System.nanoTime();
@@ -339,10 +358,11 @@ class CheckpointIT extends CellTestSupport {
                 long t1 = System.nanoTime();
                 restore(h);
                 long t2 = System.nanoTime();
-                System.out.printf("checkpoint-timing processes=%d memory=%s round=%d checkpoint=%d ms restore=%d ms%n",
-                        processes + 1, rss, round, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+                System.out.printf("checkpoint-timing processes=%d kept=%s tasks=%d memory=%s round=%d checkpoint=%d ms restore=%d ms%n",
+                        processes, kept, tasks(h), rss, round, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
             }
             cell.client.destroy(h);
+            attached.forEach(GardenProcess::close);
         }
     }
 }

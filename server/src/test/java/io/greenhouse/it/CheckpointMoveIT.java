@@ -324,7 +324,7 @@ class CheckpointMoveIT extends CellTestSupport {
     }
 
     /** Resident bytes of the container's dd, from its /proc status (busybox dd rewrites its command line). */
-    private static long rss(io.greenhouse.client.GardenClient client, String handle) {
+    static long rss(io.greenhouse.client.GardenClient client, String handle) {
         String out = run(client, handle, "for p in /proc/[0-9]*; do grep -qx 'Name:[[:space:]]*dd' $p/status 2>/dev/null"
                 + " && awk '/^VmRSS/ {print $2}' $p/status; done; true").strip();
         try {
