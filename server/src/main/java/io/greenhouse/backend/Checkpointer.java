@@ -20,6 +20,16 @@ public interface Checkpointer {
     /** The directory of the container's depot directory that holds its processes' FIFOs, when it has one. */
     String STREAMS_DIRECTORY = "streams";
 
+    /**
+     * Whether the network namespace of the container whose init runs as {@code initPid} is kept
+     * across its checkpoints (the processes come back into the very namespace). When not, criu
+     * dumps and recreates the namespace, and the caller takes the veth away before
+     * ({@link Networker#unplug}) and gives it back after ({@link Networker#replug}).
+     */
+    default boolean keepsNetworkNamespace(int initPid) {
+        return true;
+    }
+
     /** Whether checkpoints can be taken on this host, and if not, why not. */
     Availability availability();
 

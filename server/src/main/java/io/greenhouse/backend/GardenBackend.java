@@ -280,7 +280,26 @@ public final class GardenBackend {
                 throw new GardenException("cannot checkpoint container " + handle + ": its init is not running ("
                         + state.status().name().toLowerCase(java.util.Locale.ROOT) + ")");
             }
-            checkpointer.checkpoint(handle, container.directory(), state.pid(), leaveRunning);
+            // criu dumps a user-namespaced container's network namespace itself: the veth goes first
+            boolean unplug = !checkpointer.keepsNetworkNamespace(state.pid());
+            if (unplug) {
+                networker.unplug(handle, container.directory());
+            }
+            try {
+                checkpointer.checkpoint(handle, container.directory(), state.pid(), leaveRunning);
+            } catch (RuntimeException e) {
+                if (unplug) {
+                    try {
+                        networker.replug(handle, container.directory(), state.pid());
+                    } catch (RuntimeException again) {
+                        e.addSuppressed(again);
+                    }
+                }
+                throw e;
+            }
+            if (unplug && leaveRunning) {
+                networker.replug(handle, container.directory(), state.pid());
+            }
             container.checkpointed(!leaveRunning);
         } finally {
             busy.remove(handle, "checkpointing");
@@ -296,8 +315,12 @@ public final class GardenBackend {
             if (!container.checkpointed()) {
                 throw new GardenException("container " + handle + " is not checkpointed");
             }
-            checkpointer.restore(handle, container.directory());
+            int pid = checkpointer.restore(handle, container.directory());
             container.checkpointed(false);
+            if (!checkpointer.keepsNetworkNamespace(pid)) {
+                // a namespace criu made anew, with only its loopback: the address comes back on a new veth
+                networker.replug(handle, container.directory(), pid);
+            }
         } finally {
             busy.remove(handle, "restoring");
         }

@@ -38,6 +38,18 @@ public interface Networker {
         return List.of();
     }
 
+    /**
+     * Takes the container's veth pair away, keeping its address, ports, chains and saved state:
+     * before criu dumps a network namespace of its own (a veth whose peer is on the host cannot
+     * be dumped). {@link #replug} gives it back. Nothing by default (no veth).
+     */
+    default void unplug(String handle, Path containerDirectory) {
+    }
+
+    /** Gives the container's init at {@code initPid} (restored, or still running) its veth, address, route and bandwidth limit again. */
+    default void replug(String handle, Path containerDirectory, int initPid) {
+    }
+
     /** Removes everything of the container's network and frees its address and ports; safe when nothing or part exists. */
     void disconnect(String handle, Path containerDirectory);
 

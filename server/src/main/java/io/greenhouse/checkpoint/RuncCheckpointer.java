@@ -114,8 +114,11 @@ public final class RuncCheckpointer implements Checkpointer {
         } catch (IOException e) {
             throw new UncheckedIOException("preparing the checkpoint of " + handle, e);
         }
-        Path netns = keepNetworkNamespace(dir, initPid);
-        NetworkNamespacePath.inState(runtimeRoot.resolve(handle).resolve("state.json"), netns);
+        if (keepsNetworkNamespace(initPid)) {
+            Path netns = keepNetworkNamespace(dir, initPid);
+            NetworkNamespacePath.inState(runtimeRoot.resolve(handle).resolve("state.json"), netns);
+        }
+
         List<String> cmd = runc("checkpoint", "--image-path", next.toString(), "--work-path", work.toString());
         if (leaveRunning) {
             cmd.add("--leave-running");
@@ -175,7 +178,8 @@ public final class RuncCheckpointer implements Checkpointer {
         if (!Files.isDirectory(images)) {
             throw new GardenException("container " + handle + " has no checkpoint to restore");
         }
-        if (!MountTable.isMountPoint(netns)) {
+        boolean kept = Files.exists(netns);
+        if (kept && !MountTable.isMountPoint(netns)) {
             throw new GardenException("the network namespace of " + handle + " kept at " + netns
                     + " is gone (was the host restarted?); the checkpoint cannot be restored");
         }
@@ -185,7 +189,10 @@ public final class RuncCheckpointer implements Checkpointer {
         } catch (IOException e) {
             throw new UncheckedIOException("preparing the restore of " + handle, e);
         }
-        NetworkNamespacePath.inConfig(containerDirectory.resolve("config.json"), netns);
+        if (kept) {
+            NetworkNamespacePath.inConfig(containerDirectory.resolve("config.json"), netns);
+        }
+        ImageAccess.rootGid(containerDirectory.resolve("config.json")).ifPresent(gid -> ImageAccess.grant(dir, images, gid));
         // a runtime container left by an earlier restore cut off would make runC refuse this one
         HostCommand.run(runc("delete", "--force", handle), Duration.ofSeconds(30));
         Path pidFile = containerDirectory.resolve("init.pid");
@@ -237,11 +244,16 @@ public final class RuncCheckpointer implements Checkpointer {
         return archive.read(in, "checkpoint/images");
     }
 
-    /** The images are in place (ImportStep); the fresh init gives its network namespace and goes. */
+    /**
+     * The images are in place (ImportStep); the fresh init gives its network namespace (unless
+     * criu recreates it, see {@link #keepsNetworkNamespace}) and goes.
+     */
     @Override
     public void adopt(String handle, Path containerDirectory, int initPid) {
         Path dir = containerDirectory.resolve("checkpoint");
-        keepNetworkNamespace(dir, initPid);
+        if (keepsNetworkNamespace(initPid)) {
+            keepNetworkNamespace(dir, initPid);
+        }
         HostCommand.Result r = HostCommand.run(runc("delete", "--force", handle), Duration.ofSeconds(30));
         if (!r.ok()) {
             throw new GardenException("removing the fresh init of " + handle + " failed: " + r.message());
@@ -308,6 +320,21 @@ public final class RuncCheckpointer implements Checkpointer {
         }
         syscalls.mount(current.toString(), netns.toString(), null, Syscalls.MS_BIND, null);
         return netns;
+    }
+
+    /**
+     * Kept only in the host's user namespace. A user-namespaced container's network namespace
+     * belongs to its user namespace, and criu restores the processes into a new one, from which it
+     * cannot join the kept network namespace ({@code Can't setns 16/net: Operation not permitted}):
+     * there criu dumps the namespace itself, which it can once the veth is gone.
+     */
+    @Override
+    public boolean keepsNetworkNamespace(int initPid) {
+        try {
+            return inode(Path.of("/proc", Integer.toString(initPid), "ns", "user")) == inode(Path.of("/proc/self/ns/user"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the user namespace of pid " + initPid, e);
+        }
     }
 
     private static long inode(Path p) throws IOException {

@@ -146,6 +146,35 @@ public final class LinuxNetworker implements Networker {
     }
 
     @Override
+    public void unplug(String handle, Path containerDirectory) {
+        String host = names.hostInterface(entry(handle).state.id());
+        synchronized (links) {
+            if (HostLinks.exists(host)) {
+                check(commands.ipBatch("link del " + host + "\n", false), "unplugging " + handle);
+            }
+        }
+    }
+
+    @Override
+    public void replug(String handle, Path containerDirectory, int initPid) {
+        NetworkState state = entry(handle).state;
+        String host = names.hostInterface(state.id());
+        synchronized (links) {
+            if (HostLinks.exists(host)) {
+                // an earlier replug got this far; the pair goes, so that eth0 lands in this init's namespace
+                check(commands.ipBatch("link del " + host + "\n", false), "replugging " + handle);
+            }
+        }
+        makeLinks(state, initPid);
+        if (state.bandwidthRate() > 0) {
+            check(commands.tcBatch(Bandwidth.limit(host, state.bandwidthRate(), state.bandwidthBurst(), state.mtu())),
+                    "limiting the bandwidth into " + handle);
+            check(commands.tcBatchIn(initPid, Bandwidth.limit("eth0", state.bandwidthRate(),
+                    state.bandwidthBurst(), state.mtu())), "limiting the bandwidth out of " + handle);
+        }
+    }
+
+    @Override
     public PortMapping netIn(String handle, Path containerDirectory, long hostPort, long containerPort) {
         Entry entry = entry(handle);
         synchronized (entry) {
