@@ -170,4 +170,39 @@ class CheckpointTest {
         GardenException e = assertThrows(GardenException.class, () -> b.exportCheckpoint("c", new java.io.ByteArrayOutputStream()));
         assertTrue(e.getMessage().contains("bind mounts"), e::getMessage);
     }
+
+    @Test
+    void aContainerWhoseNetworkNamespaceCriuDumpsHasItsVethTakenForTheDumpAndGivenToTheRestoredInit() {
+        checkpointer.keepsNetwork = false;
+        GardenBackend b = backend(checkpointer);
+        b.create(BackendFixture.spec("c"));
+        b.checkpoint("c", false);
+        assertEquals(List.of("unplug c"), f.networker.plugs);
+        b.restoreCheckpoint("c");
+        assertEquals(List.of("unplug c", "replug c 42"), f.networker.plugs, "to the restored init's pid");
+    }
+
+    @Test
+    void aFailedOrLeaveRunningCheckpointGivesTheVethBackAtOnce() {
+        checkpointer.keepsNetwork = false;
+        GardenBackend b = backend(checkpointer);
+        b.create(BackendFixture.spec("c"));
+        int pid = f.runtime.state("c").pid();
+        b.checkpoint("c", true);
+        assertEquals(List.of("unplug c", "replug c " + pid), f.networker.plugs);
+        f.networker.plugs.clear();
+        checkpointer.checkpointFailure = new GardenException("checkpoint of c failed: criu: boom");
+        assertThrows(GardenException.class, () -> b.checkpoint("c", false));
+        assertEquals(List.of("unplug c", "replug c " + pid), f.networker.plugs);
+        assertEquals("active", b.lookup("c").info().state());
+    }
+
+    @Test
+    void aKeptNetworkNamespaceNeedsNoUnplugging() {
+        GardenBackend b = backend(checkpointer);
+        b.create(BackendFixture.spec("c"));
+        b.checkpoint("c", false);
+        b.restoreCheckpoint("c");
+        assertEquals(List.of(), f.networker.plugs);
+    }
 }

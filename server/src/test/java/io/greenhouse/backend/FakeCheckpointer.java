@@ -13,9 +13,16 @@ final class FakeCheckpointer implements Checkpointer {
     final Set<String> discarded = new HashSet<>();
     RuntimeException checkpointFailure;
     RuntimeException restoreFailure;
+    /** false: as for a user-namespaced container, criu dumps the network namespace itself. */
+    boolean keepsNetwork = true;
 
     FakeCheckpointer(FakeRuntime runtime) {
         this.runtime = runtime;
+    }
+
+    @Override
+    public boolean keepsNetworkNamespace(int initPid) {
+        return keepsNetwork;
     }
 
     @Override

@@ -22,6 +22,18 @@ final class FakeNetworker implements Networker {
     private final int capacity;
     private long nextPort = 61001;
     RuntimeException connectFailure;
+    /** "unplug HANDLE" and "replug HANDLE PID", in order. */
+    final List<String> plugs = new java.util.ArrayList<>();
+
+    @Override
+    public void unplug(String handle, Path containerDirectory) {
+        plugs.add("unplug " + handle);
+    }
+
+    @Override
+    public void replug(String handle, Path containerDirectory, int initPid) {
+        plugs.add("replug " + handle + " " + initPid);
+    }
 
     FakeNetworker(int capacity) {
         this(capacity, new HashMap<>());

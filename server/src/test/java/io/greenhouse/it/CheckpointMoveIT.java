@@ -77,7 +77,7 @@ class CheckpointMoveIT extends CellTestSupport {
         return io.stdoutText();
     }
 
-    /** Privileged, as in CheckpointIT: a user-namespaced container cannot be restored with runC 1.1 (README). */
+    /** Privileged, as in CheckpointIT: its network namespace is kept (README); the unprivileged move is a test of its own. */
     private String create(String handle) {
         return cell.client.create(Json.createObjectBuilder().add("handle", handle).add("privileged", true).build());
     }
@@ -132,6 +132,25 @@ class CheckpointMoveIT extends CellTestSupport {
         second.client.checkpoint(h, false);
         second.client.restore(h);
         assertEquals(counterPid, run(second.client, h, COUNTER_PID));
+        second.client.destroy(h);
+    }
+
+    @Test
+    void anUnprivilegedCounterMovesToTheOtherCellAndGetsAnAddressThere() {
+        String h = cell.client.create(Json.createObjectBuilder().add("handle", "mv-unprivileged").build());
+        assertEquals(0, cell.client.run(h, ProcessIT.sh(COUNTER).build(), ProcessStreams.collecting()).await(WAIT));
+        assertTrue(TestCell.eventually(WAIT, () -> count(cell.depot, h) >= 10), "the counter counts");
+        String counterPid = run(cell.client, h, COUNTER_PID);
+        cell.client.checkpoint(h, false);
+        long frozen = count(cell.depot, h);
+
+        assertEquals(h, cell.client.migrate(h, second.client));
+        assertEquals(List.of(), cell.client.list(Map.of()));
+        String ip = second.client.info(h).getString("ContainerIP");
+        assertTrue(TestCell.eventually(WAIT, () -> count(second.depot, h) >= frozen + 10), "counts on the second cell");
+        assertEquals(counterPid, run(second.client, h, COUNTER_PID), "the same process, with its pid");
+        assertTrue(run(second.client, h, "ip -4 addr show eth0 2>/dev/null || ifconfig eth0").contains(ip),
+                "its new veth has the second cell's address");
         second.client.destroy(h);
     }
 

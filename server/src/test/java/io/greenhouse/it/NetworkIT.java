@@ -78,7 +78,7 @@ class NetworkIT extends CellTestSupport {
     }
 
     /** The first line a TCP server at the address answers, retried while the server starts. */
-    private static String firstLine(String host, long port) {
+    static String firstLine(String host, long port) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         IOException last = null;
         while (System.nanoTime() < deadline) {
