@@ -81,6 +81,8 @@ struct options {
      * dump is being taken ("dumping") or the container's processes are in one ("checkpointed").
      */
     const char *keeper_dir, *checkpoint_dir;
+    /* --adopt: the kept process comes from another cell's checkpoint; nothing is started here. */
+    int adopt;
 };
 
 /* A byte ring: the bounded buffer of one stream. */
@@ -717,6 +719,16 @@ static int marker(const struct monitor *m, const char *name) {
  * is not an exit.
  */
 static void follow_checkpoint(struct monitor *m) {
+    if (access(m->opt->keeper_dir, F_OK) != 0 && errno == ENOENT) {
+        /* the container's depot directory went (destroyed, or an import rolled back) */
+        if (!m->exited) {
+            m->exited = 1;
+            m->exited_at = time(NULL);
+            m->status = 137;
+            logf_("the keeper's directory is gone: the container was destroyed");
+        }
+        return;
+    }
     int state = marker(m, "dumping") ? KEEPER_FROZEN : marker(m, "checkpointed") ? KEEPER_CHECKPOINTED : KEEPER_RUNNING;
     if (state == KEEPER_CHECKPOINTED && m->keeper_state != KEEPER_CHECKPOINTED) {
         discard_fifo(m->stdin_fd);
@@ -1068,6 +1080,16 @@ static int run_monitor(struct options *opt, int report_fd) {
         fcntl(m.err.fd, F_SETPIPE_SZ, 1 << 20);
     }
 
+    if (opt->adopt) {
+        /* its restore opens the FIFOs made above; until then the checkpoint marker holds it */
+        close(child_err);
+        close(launch_err);
+        m.pid = -1;
+        set_nonblocking(m.listener);
+        report(report_fd, "ok 0");
+        close(report_fd);
+        return serve(&m, sigfd);
+    }
     unlink("pid");
     unlink("runtime.log");
     pid_t runtime = fork();
@@ -1213,7 +1235,7 @@ static int run_monitor(struct options *opt, int report_fd) {
 static void usage(void) {
     fprintf(stderr, "usage: greenhouse-monitor --runtime BIN --runtime-root DIR --handle H --dir PROCESS_DIR "
                     "--socket PATH [--tty] [--buffer BYTES] [--runtime-timeout SECONDS] [--rootfs DIR --ensure-dir PATH] [--uid N --gid N] "
-                    "[--bundle DIR --pea-rootfs DIR] [--keeper-dir DIR --checkpoint-dir DIR] [--cgroup-procs FILE]...\n");
+                    "[--bundle DIR --pea-rootfs DIR] [--keeper-dir DIR --checkpoint-dir DIR [--adopt]] [--cgroup-procs FILE]...\n");
     exit(2);
 }
 
@@ -1260,6 +1282,10 @@ int main(int argc, char **argv) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--tty") == 0) {
             opt.tty = 1;
+            continue;
+        }
+        if (strcmp(a, "--adopt") == 0) {
+            opt.adopt = 1;
             continue;
         }
         if (v == NULL) {
@@ -1310,7 +1336,8 @@ int main(int argc, char **argv) {
     if (!opt.runtime || !opt.runtime_root || !opt.handle || !opt.dir || !opt.socket_path
         || (opt.bundle != NULL) != (opt.pea_rootfs != NULL)
         || (opt.keeper_dir != NULL) != (opt.checkpoint_dir != NULL)
-        || (opt.keeper_dir != NULL && (opt.tty || opt.bundle != NULL))) {
+        || (opt.keeper_dir != NULL && (opt.tty || opt.bundle != NULL))
+        || (opt.adopt && opt.keeper_dir == NULL)) {
         usage();
     }
     if (chdir(opt.dir) != 0) {

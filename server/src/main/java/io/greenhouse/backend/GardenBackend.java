@@ -237,6 +237,11 @@ public final class GardenBackend {
             observer.after("create", "created", handle);
             Container made = newContainer(created, container);
             made.checkpointed(incoming != null);
+            if (incoming != null && !incoming.manifest().keptProcesses().isEmpty()) {
+                // a rollback removes the depot directory, which ends these monitors (their FIFOs go)
+                processes.adoptKept(made.processTarget(), incoming.manifest().keptProcesses());
+                observer.after("create", "adopt-processes", handle);
+            }
             return made;
         } catch (RuntimeException e) {
             List<RuntimeException> failures = unmake(container, "rollback");
@@ -338,8 +343,8 @@ public final class GardenBackend {
             requireExportable(handle);
             ContainerRecord record = container.record();
             checkpointer.export(handle, container.directory(), new CheckpointManifest(CheckpointManifest.VERSION,
-                    record, container.info().mappedPorts(), networker.egressRules(handle, container.directory())),
-                    archive);
+                    record, container.info().mappedPorts(), networker.egressRules(handle, container.directory()),
+                    processes.keptProcesses(container.processTarget())), archive);
         } finally {
             busy.remove(handle, "exporting");
         }

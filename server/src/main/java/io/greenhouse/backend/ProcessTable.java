@@ -5,6 +5,21 @@ import java.util.List;
 /** Runs processes in containers and keeps track of them, across restarts of the server. */
 public interface ProcessTable {
 
+    /** The container's processes that run under keepers, for a checkpoint archive; none by default. */
+    default java.util.List<CheckpointManifest.KeptProcess> keptProcesses(ProcessTarget target) {
+        return java.util.List.of();
+    }
+
+    /**
+     * Gives each kept process of an imported (checkpointed) container a monitor holding its FIFOs,
+     * so that the restore finds them and clients attach by the process IDs they had.
+     */
+    default void adoptKept(ProcessTarget target, java.util.List<CheckpointManifest.KeptProcess> kept) {
+        if (!kept.isEmpty()) {
+            throw new GardenException("this cell cannot adopt kept processes");
+        }
+    }
+
     /** Starts a process; returns once it runs (or throws why it could not start). */
     ContainerProcess run(ProcessTarget target, ProcessSpec spec);
 

@@ -225,11 +225,6 @@ public final class RuncCheckpointer implements Checkpointer {
             throw new GardenException("container " + handle + " has no checkpoint to export");
         }
         try {
-            if (hasKeptProcesses(containerDirectory)) {
-                // their stdio are FIFOs held by monitors of this cell, which another cell has not
-                throw new GardenException("container " + handle + " has processes run under keepers ("
-                        + PROCESSES_PROPERTY + "): they are restored on this cell only and the checkpoint is not exported");
-            }
             archive.write(manifest, containerDirectory.resolve(RootfsProvider.UPPER_LAYER), images,
                     dir.resolve("export-layer.tar"), out);
         } catch (IOException e) {

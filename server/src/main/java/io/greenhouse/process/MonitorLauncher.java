@@ -77,7 +77,10 @@ public final class MonitorLauncher {
      * take it: the monitor makes its FIFOs in {@code directory} and follows the container's
      * checkpoint markers in {@code checkpointDirectory}.
      */
-    public record Keeper(Path directory, Path checkpointDirectory) {
+    public record Keeper(Path directory, Path checkpointDirectory, boolean adopt) {
+        public Keeper(Path directory, Path checkpointDirectory) {
+            this(directory, checkpointDirectory, false);
+        }
     }
 
     /** As above; {@code owner} (the same ids as {@code dir}'s when both are given) owns the stdio pipes. */
@@ -107,6 +110,9 @@ public final class MonitorLauncher {
         if (keeper != null) {
             cmd.addAll(List.of("--keeper-dir", keeper.directory().toString(),
                     "--checkpoint-dir", keeper.checkpointDirectory().toString()));
+            if (keeper.adopt()) {
+                cmd.add("--adopt");
+            }
         }
         for (Path procs : cgroups.procsFiles()) {
             cmd.addAll(List.of("--cgroup-procs", procs.toString()));

@@ -255,6 +255,71 @@ public class ProcessManager implements ProcessTable {
         }
     }
 
+    @Override
+    public List<io.greenhouse.backend.CheckpointManifest.KeptProcess> keptProcesses(ProcessTarget target) {
+        Path streams = target.directory().resolve(io.greenhouse.backend.Checkpointer.STREAMS_DIRECTORY);
+        List<io.greenhouse.backend.CheckpointManifest.KeptProcess> kept = new java.util.ArrayList<>();
+        for (MonitoredProcess p : containers.getOrDefault(target.handle(), Map.of()).values()) {
+            Path stdin = streams.resolve(streamsName(p.id())).resolve("stdin");
+            if (p.running() && Files.exists(stdin, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    kept.add(new io.greenhouse.backend.CheckpointManifest.KeptProcess(p.id(),
+                            Integer.toUnsignedLong((Integer) Files.getAttribute(stdin, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS)),
+                            Integer.toUnsignedLong((Integer) Files.getAttribute(stdin, "unix:gid", java.nio.file.LinkOption.NOFOLLOW_LINKS))));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("reading the FIFOs of process " + p.id(), e);
+                }
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * The kept processes of an imported container: a directory each (with an empty spec, which
+     * marks it for {@link #reload}) and a monitor that makes its FIFOs and serves it from the
+     * restore on. The IDs come from another cell's archive and are checked as a Run's are.
+     */
+    @Override
+    public void adoptKept(ProcessTarget target, List<io.greenhouse.backend.CheckpointManifest.KeptProcess> kept) {
+        if (kept.size() > io.greenhouse.backend.CheckpointManifest.MAX_KEPT_PROCESSES) {
+            throw new GardenException("checkpoint archive refused: " + kept.size() + " kept processes");
+        }
+        Path streams = target.directory().resolve(io.greenhouse.backend.Checkpointer.STREAMS_DIRECTORY);
+        if (!Files.isDirectory(streams)) {
+            throw new GardenException("checkpoint archive refused: kept processes in a container made without "
+                    + io.greenhouse.backend.Checkpointer.PROCESSES_PROPERTY);
+        }
+        Map<String, MonitoredProcess> table = containers.computeIfAbsent(target.handle(), h -> new ConcurrentHashMap<>());
+        for (io.greenhouse.backend.CheckpointManifest.KeptProcess k : kept) {
+            if (!ProcessDirectory.validId(k.id()) || table.containsKey(k.id())
+                    || k.uid() < 0 || k.uid() > 0xFFFFFFFEL || k.gid() < 0 || k.gid() > 0xFFFFFFFEL) {
+                throw new GardenException("checkpoint archive refused: kept process '" + k.id() + "' ("
+                        + k.uid() + ":" + k.gid() + ")");
+            }
+        }
+        for (io.greenhouse.backend.CheckpointManifest.KeptProcess k : kept) {
+            MonitoredProcess process = newProcess(target.handle(), k.id(), ProcessDirectory.root(target.directory()).resolve(k.id()));
+            Path dir = process.directory();
+            try {
+                Files.createDirectories(dir);
+                Files.writeString(dir.resolve(ProcessDirectory.PROCESS_SPEC), "{}\n");
+                Files.createDirectories(socketsDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("preparing process directory " + dir, e);
+            }
+            Path socket = socket(target.handle(), k.id());
+            launcher.launch(target.handle(), dir, socket, false, null, null,
+                    new MonitorLauncher.Owner((int) k.uid(), (int) k.gid()),
+                    new MonitorLauncher.Keeper(streams.resolve(streamsName(k.id())), target.directory().resolve("checkpoint"), true));
+            table.put(k.id(), process);
+            try {
+                process.connect(MonitorLink.connect(socket));
+            } catch (IOException e) {
+                settleWithoutMonitor(process);
+            }
+        }
+    }
+
     /** The FIFO directory's name for a process: 32 hex digits of its id's digest. */
     static String streamsName(String id) {
         try {

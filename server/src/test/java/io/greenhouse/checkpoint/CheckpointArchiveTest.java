@@ -58,7 +58,8 @@ class CheckpointArchiveTest {
                 List.of(), "", Map.of("a", "b"), List.of("X=1"), false, null, List.of(), List.of());
         return new CheckpointManifest(CheckpointManifest.VERSION,
                 new ContainerRecord(spec, Map.of("a", "c"), Duration.ofMinutes(5), Instant.EPOCH, List.of(), false, null),
-                List.of(new ContainerInfo.PortMapping(61001, 8080)), List.of());
+                List.of(new ContainerInfo.PortMapping(61001, 8080)), List.of(),
+                List.of(new CheckpointManifest.KeptProcess("mover", 4294967294L, 4294967294L)));
     }
 
     private byte[] written() throws IOException {
@@ -71,6 +72,17 @@ class CheckpointArchiveTest {
         archive.write(manifest(), upper, images, tmp.resolve("src/scratch.tar"), out);
         assertTrue(Files.notExists(tmp.resolve("src/scratch.tar")), "the scratch layer goes");
         return out.toByteArray();
+    }
+
+    @Test
+    void aManifestFromACellBeforeKeptProcessesReadsAsHavingNone() throws IOException {
+        CheckpointManifest m = manifest();
+        String json = new String(io.greenhouse.checkpoint.JsonOf.manifest(m), StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"keptProcesses\""), json);
+        String old = json.replaceAll("\"keptProcesses\":\\[[^\\]]*\\],?", "").replace(",}", "}");
+        byte[] bytes = tar(new TarArchiveEntry[] {new TarArchiveEntry("manifest.json")},
+                new byte[][] {old.getBytes(StandardCharsets.UTF_8)});
+        assertEquals(List.of(), archive.read(new ByteArrayInputStream(bytes), "checkpoint/images").manifest().keptProcesses());
     }
 
     @Test

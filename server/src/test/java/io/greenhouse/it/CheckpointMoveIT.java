@@ -136,6 +136,29 @@ class CheckpointMoveIT extends CellTestSupport {
     }
 
     @Test
+    void aKeptProcessWithStreamedStdioMovesToTheOtherCellAndIsAttachedThereByItsId() {
+        String h = cell.client.create(Json.createObjectBuilder().add("handle", "mv-kept").add("privileged", true)
+                .add("properties", Json.createObjectBuilder().add("greenhouse.checkpoint.processes", "true")).build());
+        ProcessStreams io = ProcessStreams.collecting();
+        io.greenhouse.client.GardenProcess p = cell.client.run(h,
+                ProcessIT.sh("echo \"pid $$\"; while read l; do echo \"got $l\"; done; exit 6").add("id", "mover").build(), io);
+        p.stdin("a\n");
+        assertTrue(TestCell.eventually(WAIT, () -> io.stdoutText().endsWith("got a\n")), io::stdoutText);
+        String pid = io.stdoutText().lines().findFirst().orElseThrow().substring(4);
+
+        assertEquals(h, cell.client.migrate(h, second.client));
+        assertEquals(137, p.await(WAIT), "on the first cell it ended with its container");
+        ProcessStreams after = ProcessStreams.collecting();
+        io.greenhouse.client.GardenProcess there = second.client.attach(h, "mover", after);
+        assertEquals("alive\n", run(second.client, h, "kill -0 " + pid + " && echo alive"), "the same pid there");
+        there.stdin("b\n");
+        there.closeStdin();
+        assertEquals(6, there.await(WAIT));
+        assertEquals("got b\n", after.stdoutText());
+        second.client.destroy(h);
+    }
+
+    @Test
     void anUnprivilegedCounterMovesToTheOtherCellAndGetsAnAddressThere() {
         String h = cell.client.create(Json.createObjectBuilder().add("handle", "mv-unprivileged").build());
         assertEquals(0, cell.client.run(h, ProcessIT.sh(COUNTER).build(), ProcessStreams.collecting()).await(WAIT));
