@@ -53,8 +53,13 @@
 #include "parse.h"
 #include "wire.h"
 
-/* The largest output frame the monitor sends (the server reads frames up to 64 KiB). */
+/* The largest frame the server sends (stdin), as far as the receive buffer is concerned. */
 #define FRAME_MAX (64 * 1024)
+/* The largest output frame the monitor sends: large frames mean few reads, sends and client writes
+ * per byte of a busy stream. Servers read frames up to 1 MiB (those before read 64 KiB at most). */
+#define OUTPUT_FRAME_MAX (1024 * 1024)
+/* The send buffer asked for on the server's connection, so that a whole frame can be in flight. */
+#define CLIENT_SNDBUF (2 * 1024 * 1024)
 #define HEADER FRAME_HEADER
 #define MAX_CGROUPS 16
 /* A process that exits before the server first connects keeps its output in memory this long. */
@@ -128,6 +133,20 @@ static size_t ring_pop(struct ring *r, char *out, size_t max) {
     memcpy(out + first, r->data, n - first);
     r->head = (r->head + n) % r->cap;
     r->len -= n;
+    return n;
+}
+
+/* Reads from fd straight into the ring's free space after its end (never dropping): read's result. */
+static ssize_t ring_read_fd(struct ring *r, int fd) {
+    if (r->len == 0) {
+        r->head = 0; /* the whole buffer in one piece */
+    }
+    size_t tail = (r->head + r->len) % r->cap;
+    size_t room = tail >= r->head && r->len < r->cap ? r->cap - tail : ring_free(r);
+    ssize_t n = read(fd, r->data + tail, room);
+    if (n > 0) {
+        r->len += (size_t) n;
+    }
     return n;
 }
 
@@ -331,7 +350,7 @@ struct stream {
 };
 
 struct outgoing {
-    char frame[HEADER + FRAME_MAX];
+    char *frame;        /* HEADER + OUTPUT_FRAME_MAX bytes */
     size_t len, sent;
 };
 
@@ -472,7 +491,7 @@ static void fill_pending(struct monitor *m) {
         if (s->buf.len == 0) {
             continue;
         }
-        size_t n = ring_pop(&s->buf, m->pending.frame + HEADER, FRAME_MAX);
+        size_t n = ring_pop(&s->buf, m->pending.frame + HEADER, OUTPUT_FRAME_MAX);
         m->pending.frame[0] = s->type;
         m->pending.frame[1] = (char) (n >> 24);
         m->pending.frame[2] = (char) (n >> 16);
@@ -530,15 +549,18 @@ static void flush_to_client(struct monitor *m) {
 static void read_stream(struct monitor *m, struct stream *s) {
     char buf[FRAME_MAX];
     while (s->fd >= 0) {
-        size_t room = sizeof buf;
-        if (holds_output(m)) {
-            /* A client is (or is about to start) reading: never drop, let the process wait instead. */
-            room = ring_free(&s->buf) < room ? ring_free(&s->buf) : room;
-            if (room == 0) {
+        ssize_t n;
+        int held = holds_output(m);
+        if (held) {
+            /* A client is (or is about to start) reading: never drop, let the process wait instead;
+             * read straight into the buffer, as much as fits. */
+            if (ring_free(&s->buf) == 0) {
                 return;
             }
+            n = ring_read_fd(&s->buf, s->fd);
+        } else {
+            n = read(s->fd, buf, sizeof buf);
         }
-        ssize_t n = read(s->fd, buf, room);
         if (n < 0 && errno == EINTR) {
             continue;
         }
@@ -560,7 +582,9 @@ static void read_stream(struct monitor *m, struct stream *s) {
             s->fd = -1;
             return;
         }
-        ring_push(&s->buf, buf, (size_t) n);
+        if (!held) {
+            ring_push(&s->buf, buf, (size_t) n);
+        }
     }
 }
 
@@ -854,6 +878,9 @@ static int serve(struct monitor *m, int sigfd) {
         if (fds[i_listen].revents & POLLIN) {
             int c = accept4(m->listener, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
             if (c >= 0) {
+                int sndbuf = CLIENT_SNDBUF;
+                /* Best effort: the kernel caps it at net.core.wmem_max. */
+                setsockopt(c, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
                 drop_client(m);
                 m->client = c;
                 m->ever_connected = 1;
@@ -1000,6 +1027,10 @@ static int run_monitor(struct options *opt, int report_fd) {
     ring_init(&m.out.buf, opt->buffer);
     ring_init(&m.err.buf, opt->buffer);
     ring_init(&m.in, opt->buffer);
+    m.pending.frame = malloc(HEADER + OUTPUT_FRAME_MAX);
+    if (m.pending.frame == NULL) {
+        _exit(70);
+    }
 
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);

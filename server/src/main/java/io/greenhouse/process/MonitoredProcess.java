@@ -110,8 +110,8 @@ final class MonitoredProcess implements ContainerProcess {
             for (MonitorLink.Frame f = l.read(); f != null; f = l.read()) {
                 byte type = f.type();
                 switch (type) {
-                    case MonitorLink.STDOUT -> stdout.publish(f.payload());
-                    case MonitorLink.STDERR -> stderr.publish(f.payload());
+                    case MonitorLink.STDOUT -> stdout.publish(f.payload(), f.length());
+                    case MonitorLink.STDERR -> stderr.publish(f.payload(), f.length());
                     case MonitorLink.EXIT -> {
                         finish(java.nio.ByteBuffer.wrap(f.payload()).getInt());
                         return;

@@ -34,12 +34,20 @@ final class OutputFanout {
 
     /** Hands the bytes to the sinks (or the buffer); may block while they are slow. */
     void publish(byte[] data) throws InterruptedException {
+        publish(data, data.length);
+    }
+
+    /**
+     * Hands the first length bytes of data to the sinks (or a copy to the buffer); may block while
+     * they are slow. The array is the caller's again once this returns: the reader reuses it.
+     */
+    void publish(byte[] data, int length) throws InterruptedException {
         List<OutputSink> targets;
         synchronized (this) {
             if (ended) {
                 return;
             }
-            while (sinks.isEmpty() && holding && pendingBytes + data.length > bound && !ended) {
+            while (sinks.isEmpty() && holding && pendingBytes + length > bound && !ended) {
                 long wait = holdUntilNanos - System.nanoTime();
                 if (wait <= 0) {
                     holding = false;
@@ -48,7 +56,7 @@ final class OutputFanout {
                 wait(Math.max(1, wait / 1_000_000));
             }
             if (sinks.isEmpty()) {
-                keep(data);
+                keep(java.util.Arrays.copyOf(data, length));
                 return;
             }
             targets = List.copyOf(sinks);
@@ -57,7 +65,7 @@ final class OutputFanout {
         }
         for (OutputSink sink : targets) {
             try {
-                sink.write(data, 0, data.length);
+                sink.write(data, 0, length);
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "output sink failed; detaching it", e);
                 detach(sink);

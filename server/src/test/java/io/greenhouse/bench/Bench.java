@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * "Benchmark" section for the command.
  *
  * <p>Arguments: {@code URL [--quick] [--server WLP/bin/server] [--name SERVER] [--restart 0,50,250|none]
- *  [--runs N] [--rootfs DIR] [--out FILE] [--note TEXT]}.
+ *  [--runs N] [--rootfs DIR] [--out FILE] [--note TEXT] [--only GROUP,...]}, the groups being
+ * {@code rss, create, run, stdout, stdin, files, many, metrics, restart} (an A/B of one change
+ * need not wait for every row).
  * With {@code --server}/{@code --name} it also measures the server's RSS and restart-to-ready
  * (SIGKILL, then {@code server start NAME} with the killed server's GREENHOUSE_* settings).
  */
@@ -40,12 +42,19 @@ public final class Bench {
     private final Floors floors;
     private final ServerProcess server;
     private final Report report = new Report();
+    private final java.util.Set<String> only;
 
-    private Bench(GardenClient client, Sizes sizes, Floors floors, ServerProcess server) {
+    private Bench(GardenClient client, Sizes sizes, Floors floors, ServerProcess server, java.util.Set<String> only) {
         this.client = client;
         this.sizes = sizes;
         this.floors = floors;
         this.server = server;
+        this.only = only;
+    }
+
+    /** Whether the group of rows is measured: all of them unless --only names some. */
+    private boolean measures(String group) {
+        return only.isEmpty() || only.contains(group);
     }
 
     /** Full sizes as the issue names them; quick ones for a loaded development machine. */
@@ -86,7 +95,9 @@ public final class Bench {
                 ? new ServerProcess(Path.of(opts.get("server")), opts.getOrDefault("name", "greenhouse"), client)
                 : null;
         Floors floors = new Floors(Path.of(opts.getOrDefault("rootfs", "/var/lib/greenhouse/rootfs/busybox")));
-        Bench bench = new Bench(client, sizes, floors, server);
+        java.util.Set<String> only = opts.containsKey("only")
+                ? java.util.Set.of(opts.get("only").split(",")) : java.util.Set.of();
+        Bench bench = new Bench(client, sizes, floors, server, only);
         try {
             bench.runAll();
         } finally {
@@ -101,25 +112,37 @@ public final class Bench {
     }
 
     private void runAll() throws Exception {
-        if (server != null) {
+        if (server != null && measures("rss")) {
             report.add("server RSS idle", mib(server.rss()), "MiB", null, null);
         }
-        createDestroy();
+        if (measures("create")) {
+            createDestroy();
+        }
         String h = "bench-proc";
         client.create(h);
         try {
-            runTrue(h);
-            stdout(h);
-            stdin(h);
-            files(h);
-            if (server != null) {
+            if (measures("run")) {
+                runTrue(h);
+            }
+            if (measures("stdout")) {
+                stdout(h);
+            }
+            if (measures("stdin")) {
+                stdin(h);
+            }
+            if (measures("files")) {
+                files(h);
+            }
+            if (server != null && measures("many")) {
                 manyRuns(h);
             }
         } finally {
             client.destroy(h);
         }
-        bulkMetrics();
-        if (server != null) {
+        if (measures("metrics")) {
+            bulkMetrics();
+        }
+        if (server != null && measures("restart")) {
             for (int n : sizes.restartWith()) {
                 restart(n);
             }

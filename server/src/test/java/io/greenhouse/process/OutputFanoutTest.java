@@ -48,6 +48,20 @@ class OutputFanoutTest {
     }
 
     @Test
+    void whatIsKeptForTheNextSinkIsACopyOfTheReusedArray() throws Exception {
+        // The monitor's reader hands out the same array for every frame.
+        OutputFanout f = new OutputFanout(100);
+        byte[] reused = b("first-and-more");
+        f.publish(reused, 5);
+        System.arraycopy(b("again"), 0, reused, 0, 5);
+        f.publish(reused, 5);
+        Sink s = new Sink();
+        f.attach(s);
+        f.publish(reused, 3);
+        assertEquals("firstagainaga", s.text());
+    }
+
+    @Test
     void everySinkGetsWhatIsPublishedWhileAttached() throws Exception {
         OutputFanout f = new OutputFanout(100);
         Sink a = new Sink();
