@@ -70,28 +70,39 @@ static void write_all(int fd, const char *p, size_t n) {
     }
 }
 
+/* Sends errno (why a step of the start failed) on a report pipe; returns the launcher's exit code. */
+static int report_errno(int report) {
+    int e = errno;
+    write_all(report, (const char *) &e, sizeof e);
+    return 127;
+}
+
+/* The errno a report pipe carried, or 0 if it closed without one (the step succeeded). */
+static int read_report(int report) {
+    int e = 0;
+    ssize_t n;
+    do {
+        n = read(report, &e, sizeof e);
+    } while (n < 0 && errno == EINTR);
+    return n == (ssize_t) sizeof e ? e : 0;
+}
+
 /* The child: stdio on the FIFOs, then PATH. An exec failure's errno goes back on `report`. */
 static void exec_child(int dir, int report, char **argv, const sigset_t *blocked) {
     int in = open_in(dir, "stdin", O_RDONLY | O_NONBLOCK);
     int out = open_in(dir, "stdout", O_WRONLY);
     int err = open_in(dir, "stderr", O_WRONLY);
     if (in < 0 || out < 0 || err < 0) {
-        int e = errno;
-        write_all(report, (const char *) &e, sizeof e);
-        _exit(127);
+        _exit(report_errno(report));
     }
     /* Opened non-blocking so that a stdin already closed by the client reads EOF, not forever. */
     fcntl(in, F_SETFL, fcntl(in, F_GETFL) & ~O_NONBLOCK);
     if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) {
-        int e = errno;
-        write_all(report, (const char *) &e, sizeof e);
-        _exit(127);
+        _exit(report_errno(report));
     }
     sigprocmask(SIG_UNBLOCK, blocked, NULL);
     execvp(argv[0], argv);
-    int e = errno;
-    write_all(report, (const char *) &e, sizeof e);
-    _exit(127);
+    _exit(report_errno(report));
 }
 
 static int keep(int dir, int report, char **argv) {
@@ -104,29 +115,21 @@ static int keep(int dir, int report, char **argv) {
     int signal_fd = open_in(dir, "signal", O_RDONLY | O_NONBLOCK);
     int exec_report[2];
     if (sigfd < 0 || status_fd < 0 || signal_fd < 0 || pipe2(exec_report, O_CLOEXEC) != 0) {
-        int e = errno;
-        write_all(report, (const char *) &e, sizeof e);
-        return 127;
+        return report_errno(report);
     }
     pid_t child = fork();
     if (child < 0) {
-        int e = errno;
-        write_all(report, (const char *) &e, sizeof e);
-        return 127;
+        return report_errno(report);
     }
     if (child == 0) {
         close(exec_report[0]);
         exec_child(dir, exec_report[1], argv, &set);
     }
     close(exec_report[1]);
-    int e = 0;
-    ssize_t n;
-    do {
-        n = read(exec_report[0], &e, sizeof e);
-    } while (n < 0 && errno == EINTR);
+    int e = read_report(exec_report[0]);
     close(exec_report[0]);
-    /* Nothing read: the exec closed the pipe, PATH runs. Either way the launcher learns it now. */
-    write_all(report, (const char *) &e, n == (ssize_t) sizeof e ? sizeof e : 0);
+    /* No errno: the exec closed the pipe, PATH runs. Either way the launcher learns it now. */
+    write_all(report, (const char *) &e, e != 0 ? sizeof e : 0);
     close(report);
     int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (devnull >= 0) {
@@ -194,12 +197,8 @@ static int launch(const char *path, char **argv) {
         _exit(keep(dir, report[1], argv));
     }
     close(report[1]);
-    int e = 0;
-    ssize_t n;
-    do {
-        n = read(report[0], &e, sizeof e);
-    } while (n < 0 && errno == EINTR);
-    if (n == (ssize_t) sizeof e) {
+    int e = read_report(report[0]);
+    if (e != 0) {
         fprintf(stderr, "exec: \"%s\": %s\n", argv[0], strerror(e));
         return 127;
     }

@@ -1,7 +1,10 @@
 package io.greenhouse.backend;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -218,9 +221,9 @@ public final class GardenBackend {
                 try {
                     // 0755: the container's users open their FIFOs through it, whatever the server's umask
                     Files.setPosixFilePermissions(Files.createDirectories(directory.resolve(Checkpointer.STREAMS_DIRECTORY)),
-                            java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException("making the process streams directory of " + handle, e);
+                            PosixFilePermissions.fromString("rwxr-xr-x"));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("making the process streams directory of " + handle, e);
                 }
             }
             ContainerRecord record = new ContainerRecord(spec, spec.properties(), spec.graceTime(),

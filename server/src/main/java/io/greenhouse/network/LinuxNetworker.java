@@ -122,12 +122,7 @@ public final class LinuxNetworker implements Networker {
             states.save(containerDirectory.resolve(STATE_FILE), state);
             known.get(handle).state = state;
             check(commands.iptablesRestore(firewall.connect(state)), "setting up the firewall of " + handle);
-            if (state.bandwidthRate() > 0) {
-                check(commands.tcBatch(Bandwidth.limit(names.hostInterface(state.id()), state.bandwidthRate(),
-                        state.bandwidthBurst(), state.mtu())), "limiting the bandwidth into " + handle);
-                check(commands.tcBatchIn(initPid, Bandwidth.limit("eth0", state.bandwidthRate(),
-                        state.bandwidthBurst(), state.mtu())), "limiting the bandwidth out of " + handle);
-            }
+            limitBandwidth(state, initPid);
             return state.network();
         } catch (RuntimeException e) {
             try {
@@ -166,11 +161,16 @@ public final class LinuxNetworker implements Networker {
             }
         }
         makeLinks(state, initPid);
+        limitBandwidth(state, initPid);
+    }
+
+    /** The container's bandwidth limit, if it has one, on both ends of its veth (a new veth has none). */
+    private void limitBandwidth(NetworkState state, int initPid) {
         if (state.bandwidthRate() > 0) {
-            check(commands.tcBatch(Bandwidth.limit(host, state.bandwidthRate(), state.bandwidthBurst(), state.mtu())),
-                    "limiting the bandwidth into " + handle);
+            check(commands.tcBatch(Bandwidth.limit(names.hostInterface(state.id()), state.bandwidthRate(),
+                    state.bandwidthBurst(), state.mtu())), "limiting the bandwidth into " + state.handle());
             check(commands.tcBatchIn(initPid, Bandwidth.limit("eth0", state.bandwidthRate(),
-                    state.bandwidthBurst(), state.mtu())), "limiting the bandwidth out of " + handle);
+                    state.bandwidthBurst(), state.mtu())), "limiting the bandwidth out of " + state.handle());
         }
     }
 

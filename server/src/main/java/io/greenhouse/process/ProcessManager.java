@@ -1,6 +1,9 @@
 package io.greenhouse.process;
 
 import io.greenhouse.linux.FileTrees;
+import io.greenhouse.backend.CheckpointManifest;
+import io.greenhouse.backend.CheckpointManifest.KeptProcess;
+import io.greenhouse.backend.Checkpointer;
 import io.greenhouse.backend.ContainerProcess;
 import io.greenhouse.backend.GardenException;
 import io.greenhouse.backend.ProcessNotFoundException;
@@ -9,6 +12,7 @@ import io.greenhouse.backend.ProcessSpec;
 import io.greenhouse.backend.ProcessTable;
 import io.greenhouse.backend.ProcessTarget;
 import io.greenhouse.backend.UserNamespace;
+import io.greenhouse.oci.InitProcessRule;
 import io.greenhouse.oci.OciJson;
 import io.greenhouse.oci.Process;
 import io.greenhouse.linux.InRootFiles;
@@ -184,7 +188,7 @@ public class ProcessManager implements ProcessTable {
         }
         Path dir = process.directory();
         FileTrees.deleteQuietly(dir);
-        Path streams = target.directory().resolve(io.greenhouse.backend.Checkpointer.STREAMS_DIRECTORY);
+        Path streams = target.directory().resolve(Checkpointer.STREAMS_DIRECTORY);
         MonitorLauncher.Keeper keeper = null;
         Process oci = processSpecs.build(target, spec, user, cwd);
         if (spec.tty() == null && Files.isDirectory(streams)) {
@@ -192,8 +196,8 @@ public class ProcessManager implements ProcessTable {
             String name = streamsName(process.id());
             keeper = new MonitorLauncher.Keeper(streams.resolve(name),
                     target.directory().resolve("checkpoint"));
-            oci = oci.withArgs(Keepers.args(io.greenhouse.oci.InitProcessRule.INIT_PATH,
-                    io.greenhouse.oci.InitProcessRule.STREAMS_PATH + "/" + name, oci.args()));
+            oci = oci.withArgs(Keepers.args(InitProcessRule.INIT_PATH,
+                    InitProcessRule.STREAMS_PATH + "/" + name, oci.args()));
         }
         try {
             Files.createDirectories(dir);
@@ -246,24 +250,18 @@ public class ProcessManager implements ProcessTable {
 
     /** Monitor sockets live in a short directory of their own: depot paths can exceed sun_path. */
     Path socket(String handle, String id) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((handle + "\0" + id).getBytes(StandardCharsets.UTF_8));
-            return socketsDir.resolve(HexFormat.of().formatHex(digest, 0, 16) + ".sock");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return socketsDir.resolve(digestName(handle + "\0" + id) + ".sock");
     }
 
     @Override
-    public List<io.greenhouse.backend.CheckpointManifest.KeptProcess> keptProcesses(ProcessTarget target) {
-        Path streams = target.directory().resolve(io.greenhouse.backend.Checkpointer.STREAMS_DIRECTORY);
-        List<io.greenhouse.backend.CheckpointManifest.KeptProcess> kept = new java.util.ArrayList<>();
+    public List<KeptProcess> keptProcesses(ProcessTarget target) {
+        Path streams = target.directory().resolve(Checkpointer.STREAMS_DIRECTORY);
+        List<KeptProcess> kept = new java.util.ArrayList<>();
         for (MonitoredProcess p : containers.getOrDefault(target.handle(), Map.of()).values()) {
             Path stdin = streams.resolve(streamsName(p.id())).resolve("stdin");
             if (p.running() && Files.exists(stdin, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 try {
-                    kept.add(new io.greenhouse.backend.CheckpointManifest.KeptProcess(p.id(),
+                    kept.add(new KeptProcess(p.id(),
                             Integer.toUnsignedLong((Integer) Files.getAttribute(stdin, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS)),
                             Integer.toUnsignedLong((Integer) Files.getAttribute(stdin, "unix:gid", java.nio.file.LinkOption.NOFOLLOW_LINKS))));
                 } catch (IOException e) {
@@ -280,24 +278,24 @@ public class ProcessManager implements ProcessTable {
      * restore on. The IDs come from another cell's archive and are checked as a Run's are.
      */
     @Override
-    public void adoptKept(ProcessTarget target, List<io.greenhouse.backend.CheckpointManifest.KeptProcess> kept) {
-        if (kept.size() > io.greenhouse.backend.CheckpointManifest.MAX_KEPT_PROCESSES) {
+    public void adoptKept(ProcessTarget target, List<KeptProcess> kept) {
+        if (kept.size() > CheckpointManifest.MAX_KEPT_PROCESSES) {
             throw new GardenException("checkpoint archive refused: " + kept.size() + " kept processes");
         }
-        Path streams = target.directory().resolve(io.greenhouse.backend.Checkpointer.STREAMS_DIRECTORY);
+        Path streams = target.directory().resolve(Checkpointer.STREAMS_DIRECTORY);
         if (!Files.isDirectory(streams)) {
             throw new GardenException("checkpoint archive refused: kept processes in a container made without "
-                    + io.greenhouse.backend.Checkpointer.PROCESSES_PROPERTY);
+                    + Checkpointer.PROCESSES_PROPERTY);
         }
         Map<String, MonitoredProcess> table = containers.computeIfAbsent(target.handle(), h -> new ConcurrentHashMap<>());
-        for (io.greenhouse.backend.CheckpointManifest.KeptProcess k : kept) {
+        for (KeptProcess k : kept) {
             if (!ProcessDirectory.validId(k.id()) || table.containsKey(k.id())
                     || k.uid() < 0 || k.uid() > 0xFFFFFFFEL || k.gid() < 0 || k.gid() > 0xFFFFFFFEL) {
                 throw new GardenException("checkpoint archive refused: kept process '" + k.id() + "' ("
                         + k.uid() + ":" + k.gid() + ")");
             }
         }
-        for (io.greenhouse.backend.CheckpointManifest.KeptProcess k : kept) {
+        for (KeptProcess k : kept) {
             MonitoredProcess process = newProcess(target.handle(), k.id(), ProcessDirectory.root(target.directory()).resolve(k.id()));
             Path dir = process.directory();
             try {
@@ -322,8 +320,13 @@ public class ProcessManager implements ProcessTable {
 
     /** The FIFO directory's name for a process: 32 hex digits of its id's digest. */
     static String streamsName(String id) {
+        return digestName(id);
+    }
+
+    /** 32 hex digits of a SHA-256: a short file name for any string. */
+    private static String digestName(String s) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
