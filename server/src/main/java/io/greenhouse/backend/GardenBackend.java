@@ -12,7 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -569,6 +573,21 @@ public final class GardenBackend {
      * Nothing is removed on doubt.
      */
     public void reload() {
+        reload(Runnable::run, 1);
+    }
+
+    /**
+     * As {@link #reload()}, with the running containers brought back in {@code lanes} tasks on
+     * {@code executor} at once: each container's restore reads its own files and takes its own
+     * allocations, as concurrent creates do, and most of its time is spent waiting on files and
+     * runC's state, not on a core. Returns once every container is back.
+     */
+    public void reload(Executor executor, int lanes) {
+        List<List<Assembly>> running = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, lanes); i++) {
+            running.add(new ArrayList<>());
+        }
+        int next = 0;
         for (ContainerRecord record : store.loadAll()) {
             String handle = record.handle();
             logContext.enter(handle);
@@ -588,9 +607,11 @@ public final class GardenBackend {
                     logFailures(handle, failures);
                 }
             } else {
-                restore(container);
+                running.get(next++ % running.size()).add(container);
             }
         }
+        logContext.clear();
+        restoreAll(running, executor);
         for (String handle : store.incomplete()) {
             logContext.enter(handle);
             LOG.warning(() -> "removing container directory " + handle + " whose create was cut off before its record");
@@ -612,6 +633,33 @@ public final class GardenBackend {
         ready = true;
     }
 
+    private void restoreAll(List<List<Assembly>> lanes, Executor executor) {
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (List<Assembly> lane : lanes) {
+            done.add(CompletableFuture.runAsync(() -> {
+                for (Assembly container : lane) {
+                    logContext.enter(container.handle());
+                    try {
+                        restore(container);
+                    } catch (RuntimeException e) {
+                        // nothing is removed on doubt: served, and asked again like a state unknown
+                        LOG.log(Level.WARNING, "could not reload " + container.handle() + "; asking again shortly", e);
+                        serveDoubtful(container);
+                    } finally {
+                        logContext.clear();
+                    }
+                }
+            }, executor));
+        }
+        for (CompletableFuture<Void> lane : done) {
+            try {
+                lane.join();
+            } catch (CompletionException | CancellationException e) {
+                LOG.log(Level.WARNING, "a reload task did not finish", e);
+            }
+        }
+    }
+
     private void restore(Assembly container) {
         String handle = container.handle();
         ContainerRecord record = container.record().orElseThrow();
@@ -621,9 +669,7 @@ public final class GardenBackend {
             }
         } catch (StateUnknownException e) {
             LOG.warning(() -> "serving " + handle + " though " + e.getMessage() + "; asking again shortly");
-            containers.put(handle, newContainer(record, container));
-            reaper.track(handle, record.graceTime());
-            doubtful.add(handle);
+            serveDoubtful(container);
             return;
         } catch (ContainerGoneException e) {
             LOG.warning(() -> e.getMessage() + "; removing what is left of " + handle);
@@ -636,6 +682,14 @@ public final class GardenBackend {
         reloadProcesses(served);
         reaper.track(handle, record.graceTime());
         LOG.info(() -> "reloaded container " + handle);
+    }
+
+    /** Listed and kept, with {@link #recheckDoubtful} asking again until its state is known. */
+    private void serveDoubtful(Assembly container) {
+        ContainerRecord record = container.record().orElseThrow();
+        containers.put(container.handle(), newContainer(record, container));
+        reaper.track(container.handle(), record.graceTime());
+        doubtful.add(container.handle());
     }
 
     private void reloadProcesses(Container container) {

@@ -12,9 +12,11 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,6 +34,9 @@ public class CellLifecycle implements ReaperHeartbeat {
     /** The cell's clock, the one the liveness check compares the heartbeat with. */
     private Clock clock;
     private ScheduledExecutorService scheduler;
+    /** Threads for the containers brought back at once at start (CellThreads#reloadThreads says why not managed ones). */
+    private IntFunction<ExecutorService> reloadThreads;
+    private int reloadLanes;
     private ScheduledFuture<?> reaper;
     /** When the reaper last finished a round; null until it first has. */
     private volatile Instant lastReap;
@@ -40,21 +45,30 @@ public class CellLifecycle implements ReaperHeartbeat {
     }
 
     @Inject
-    public CellLifecycle(GardenBackend backend, ProcessTable processes, CellThreads threads, Clock clock) {
-        this(backend, processes, threads.scheduler(), clock);
+    public CellLifecycle(GardenBackend backend, ProcessTable processes, CellThreads threads, Clock clock,
+                         Settings settings) {
+        this(backend, processes, threads.scheduler(), clock, threads::reloadThreads, settings.reloadLanes());
     }
 
     /** With any scheduler and clock, for tests. */
-    CellLifecycle(GardenBackend backend, ProcessTable processes, ScheduledExecutorService scheduler, Clock clock) {
+    CellLifecycle(GardenBackend backend, ProcessTable processes, ScheduledExecutorService scheduler, Clock clock,
+                  IntFunction<ExecutorService> reloadThreads, int reloadLanes) {
         this.backend = backend;
         this.processes = processes;
         this.scheduler = scheduler;
         this.clock = clock;
+        this.reloadThreads = reloadThreads;
+        this.reloadLanes = reloadLanes;
     }
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
         long started = System.nanoTime();
-        backend.reload();
+        ExecutorService lanes = reloadThreads.apply(reloadLanes);
+        try {
+            backend.reload(lanes, reloadLanes);
+        } finally {
+            lanes.shutdown();
+        }
         LOG.info(() -> String.format("greenhouse ready: %d containers reloaded in %d ms",
                 backend.handles(java.util.Map.of()).size(), (System.nanoTime() - started) / 1_000_000));
         reaper = scheduler.scheduleWithFixedDelay(this::reap, 1, 1, TimeUnit.SECONDS);

@@ -3,11 +3,14 @@ package io.greenhouse.wiring;
 import io.greenhouse.backend.LogContext;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Every thread the cell starts, in one place (LayeringTest forbids {@code new Thread} and
@@ -44,6 +47,22 @@ public final class CellThreads implements AutoCloseable {
     /** Runs blocking, possibly long-running tasks, each on a thread at once. */
     public Executor tasks() {
         return carrying;
+    }
+
+    /**
+     * {@code lanes} threads for the reload at start; shut it down once the reload is done. Plain
+     * daemon threads, the only ones the cell makes itself: the application's start waits for the
+     * reload, and a managed thread (or a managed executor's task) does not begin before the
+     * application has started (its context waits for the web application's initialisation), so
+     * managed ones would wait for each other forever.
+     */
+    public ExecutorService reloadThreads(int lanes) {
+        AtomicInteger count = new AtomicInteger();
+        return new ThreadPoolExecutor(lanes, lanes, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+            Thread t = new Thread(task, "greenhouse-reload-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**

@@ -16,6 +16,7 @@ final class FakeRootfs implements RootfsProvider {
     List<String> imageEnv = List.of();
     RuntimeException failure;
     RuntimeException destroyFailure;
+    RuntimeException restoreFailure;
     /** Runs inside create before it mounts anything, so a test can hold a create in flight. */
     Runnable duringCreate = () -> { };
     DiskUsage imageSize = DiskUsage.NONE;
@@ -46,6 +47,9 @@ final class FakeRootfs implements RootfsProvider {
 
     @Override
     public Rootfs restore(String handle, Path containerDirectory, List<String> env) {
+        if (restoreFailure != null) {
+            throw restoreFailure;
+        }
         if (!mounted.contains(mountPoint(containerDirectory))) {
             throw new ContainerGoneException("the root filesystem of " + handle + " is not mounted");
         }

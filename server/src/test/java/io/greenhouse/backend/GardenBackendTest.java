@@ -236,6 +236,50 @@ class GardenBackendTest extends BackendFixture {
     }
 
     @Test
+    void reloadInLanesServesEveryRunningContainerOnTheGivenExecutor() throws Exception {
+        for (int i = 0; i < 7; i++) {
+            backend.create(spec("c" + i, Map.of("n", Integer.toString(i)), List.of()));
+        }
+        runtime.running.remove("c3");
+        GardenBackend restarted = backend(10, Duration.ZERO);
+        // one thread, so the test doubles (not thread-safe) see one lane at a time
+        java.util.concurrent.ExecutorService lanes = java.util.concurrent.Executors.newSingleThreadExecutor(
+                r -> new Thread(r, "reload-lane"));
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try {
+            restarted.reload(task -> lanes.execute(() -> {
+                threads.add(Thread.currentThread().getName());
+                task.run();
+            }), 3);
+        } finally {
+            lanes.shutdown();
+        }
+        restarted.ping();
+        assertEquals(List.of("c0", "c1", "c2", "c4", "c5", "c6"), restarted.handles(Map.of()));
+        assertEquals("5", restarted.lookup("c5").property("n"));
+        assertEquals(java.util.Set.of("reload-lane"), threads);
+        assertFalse(store.directories.contains("c3"));
+    }
+
+    @Test
+    void aContainerWhoseReloadFailsUnexpectedlyIsServedAndAskedAgain() {
+        backend.create(spec("odd", Map.of(), List.of()));
+        backend.create(spec("fine", Map.of(), List.of()));
+        rootfs.restoreFailure = new IllegalStateException("unreadable mount table");
+        GardenBackend restarted = backend(10, Duration.ZERO);
+        restarted.reload(Runnable::run, 2);
+        restarted.ping();
+        // nothing is removed on doubt
+        assertEquals(List.of("fine", "odd"), restarted.handles(Map.of()));
+        assertTrue(store.directories.contains("odd"));
+        assertTrue(runtime.running.containsKey("odd"));
+        rootfs.restoreFailure = null;
+        restarted.recheckDoubtful();
+        assertEquals(List.of("fine", "odd"), restarted.handles(Map.of()));
+        assertTrue(runtime.running.containsKey("odd"));
+    }
+
+    @Test
     void reloadRestoresTheNetworkOfRunningContainers() {
         backend.create(spec("kept", Map.of(), List.of()));
         backend.lookup("kept").netIn(0, 8080);
