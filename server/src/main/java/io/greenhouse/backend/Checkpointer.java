@@ -21,6 +21,12 @@ public interface Checkpointer {
     String STREAMS_DIRECTORY = "streams";
 
     /**
+     * The directory of the container's depot directory that holds its checkpoint and, while one is
+     * made, the markers the process monitors follow.
+     */
+    String CHECKPOINT_DIRECTORY = "checkpoint";
+
+    /**
      * Whether the network namespace of the container whose init runs as {@code initPid} is kept
      * across its checkpoints (the processes come back into the very namespace). When not, criu
      * dumps and recreates the namespace, and the caller takes the veth away before

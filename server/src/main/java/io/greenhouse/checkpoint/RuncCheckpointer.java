@@ -102,7 +102,7 @@ public final class RuncCheckpointer implements Checkpointer {
     public void checkpoint(String handle, Path containerDirectory, int initPid, boolean leaveRunning) {
         requireAvailable();
         new ProcessTree(Path.of("/proc")).requireOneTimeNamespace(handle, initPid);
-        Path dir = containerDirectory.resolve("checkpoint");
+        Path dir = containerDirectory.resolve(Checkpointer.CHECKPOINT_DIRECTORY);
         Path next = dir.resolve("images.new");
         Path work = dir.resolve("dump");
         try {
@@ -171,7 +171,7 @@ public final class RuncCheckpointer implements Checkpointer {
     @Override
     public int restore(String handle, Path containerDirectory) {
         requireAvailable();
-        Path dir = containerDirectory.resolve("checkpoint");
+        Path dir = containerDirectory.resolve(Checkpointer.CHECKPOINT_DIRECTORY);
         Path images = dir.resolve("images");
         Path netns = dir.resolve("netns");
         Path work = dir.resolve("restore");
@@ -219,7 +219,7 @@ public final class RuncCheckpointer implements Checkpointer {
     @Override
     public void export(String handle, Path containerDirectory, CheckpointManifest manifest, OutputStream out) {
         requireArchives();
-        Path dir = containerDirectory.resolve("checkpoint");
+        Path dir = containerDirectory.resolve(Checkpointer.CHECKPOINT_DIRECTORY);
         Path images = dir.resolve("images");
         if (!checkpointed(containerDirectory) || !Files.isDirectory(images)) {
             throw new GardenException("container " + handle + " has no checkpoint to export");
@@ -245,7 +245,7 @@ public final class RuncCheckpointer implements Checkpointer {
      */
     @Override
     public void adopt(String handle, Path containerDirectory, int initPid) {
-        Path dir = containerDirectory.resolve("checkpoint");
+        Path dir = containerDirectory.resolve(Checkpointer.CHECKPOINT_DIRECTORY);
         if (keepsNetworkNamespace(initPid)) {
             keepNetworkNamespace(dir, initPid);
         }
@@ -268,12 +268,12 @@ public final class RuncCheckpointer implements Checkpointer {
 
     @Override
     public boolean checkpointed(Path containerDirectory) {
-        return Files.exists(containerDirectory.resolve("checkpoint").resolve("checkpointed"));
+        return Files.exists(containerDirectory.resolve(Checkpointer.CHECKPOINT_DIRECTORY).resolve("checkpointed"));
     }
 
     @Override
     public void discard(String handle, Path containerDirectory) {
-        Path dir = containerDirectory.resolve("checkpoint");
+        Path dir = containerDirectory.resolve(Checkpointer.CHECKPOINT_DIRECTORY);
         if (!Files.exists(dir)) {
             return;
         }

@@ -21,12 +21,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -195,7 +197,7 @@ public class ProcessManager implements ProcessTable {
             // a name of the process id's digest: ids come from clients and are no file names
             String name = streamsName(process.id());
             keeper = new MonitorLauncher.Keeper(streams.resolve(name),
-                    target.directory().resolve("checkpoint"));
+                    target.directory().resolve(Checkpointer.CHECKPOINT_DIRECTORY));
             oci = oci.withArgs(Keepers.args(InitProcessRule.INIT_PATH,
                     InitProcessRule.STREAMS_PATH + "/" + name, oci.args()));
         }
@@ -256,14 +258,14 @@ public class ProcessManager implements ProcessTable {
     @Override
     public List<KeptProcess> keptProcesses(ProcessTarget target) {
         Path streams = target.directory().resolve(Checkpointer.STREAMS_DIRECTORY);
-        List<KeptProcess> kept = new java.util.ArrayList<>();
+        List<KeptProcess> kept = new ArrayList<>();
         for (MonitoredProcess p : containers.getOrDefault(target.handle(), Map.of()).values()) {
             Path stdin = streams.resolve(streamsName(p.id())).resolve("stdin");
-            if (p.running() && Files.exists(stdin, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (p.running() && Files.exists(stdin, LinkOption.NOFOLLOW_LINKS)) {
                 try {
                     kept.add(new KeptProcess(p.id(),
-                            Integer.toUnsignedLong((Integer) Files.getAttribute(stdin, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS)),
-                            Integer.toUnsignedLong((Integer) Files.getAttribute(stdin, "unix:gid", java.nio.file.LinkOption.NOFOLLOW_LINKS))));
+                            Integer.toUnsignedLong((Integer) Files.getAttribute(stdin, "unix:uid", LinkOption.NOFOLLOW_LINKS)),
+                            Integer.toUnsignedLong((Integer) Files.getAttribute(stdin, "unix:gid", LinkOption.NOFOLLOW_LINKS))));
                 } catch (IOException e) {
                     throw new UncheckedIOException("reading the FIFOs of process " + p.id(), e);
                 }
@@ -308,7 +310,7 @@ public class ProcessManager implements ProcessTable {
             Path socket = socket(target.handle(), k.id());
             launcher.launch(target.handle(), dir, socket, false, null, null,
                     new MonitorLauncher.Owner((int) k.uid(), (int) k.gid()),
-                    new MonitorLauncher.Keeper(streams.resolve(streamsName(k.id())), target.directory().resolve("checkpoint"), true));
+                    new MonitorLauncher.Keeper(streams.resolve(streamsName(k.id())), target.directory().resolve(Checkpointer.CHECKPOINT_DIRECTORY), true));
             table.put(k.id(), process);
             try {
                 process.connect(MonitorLink.connect(socket));
